@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make lab` and `make test`. Both build .venv first if needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# JupyterLab refuses to start as root unless told; containers and CI run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+.PHONY: lab test unit notebooks notebooks-force bench venv clean-venv
+
+venv: $(STAMP)
+
+# Rebuilt whenever requirements.txt changes; the editable install makes `import wi_helpers`
+# work from any folder (notebooks/, tests/, a learner's scratch notebook).
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+## Open JupyterLab on the notebooks (localhost only, token kept).
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
+
+## The whole test suite: unit tests, every notebook under strict nbval, the browser test.
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Unit tests only (fast).
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+## Re-execute and clean every notebook; refuses to overwrite notebooks with uncommitted edits.
+notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py run
+
+notebooks-force: $(STAMP)
+	$(BIN)/python tools/notebooks.py run --force
+
+## Benchmarks: print timings (not part of the tests).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_core.py
+
+clean-venv:
+	rm -rf $(VENV)
