@@ -11,13 +11,14 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 venv: $(STAMP)
 
-# Rebuilt whenever requirements.txt changes; the editable install makes `import wi_helpers`
-# work from any folder (notebooks/, tests/, a learner's scratch notebook).
-$(STAMP): requirements.txt pyproject.toml
+# Rebuilt whenever requirements.txt changes. The .pth file puts the repository on the
+# venv's path, so `import wi_helpers` works from any folder (notebooks/, tests/, a
+# learner's scratch notebook) with no build step.
+$(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -c "import site, os; open(os.path.join(site.getsitepackages()[0], 'wi_helpers_repo.pth'), 'w').write(os.getcwd() + '\\n')"
 	touch $(STAMP)
 
 ## Open JupyterLab on the notebooks (localhost only, token kept).
