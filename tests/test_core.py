@@ -1,0 +1,360 @@
+"""Tests of the numerics core: activations, initializers, the MLP's gradients, statistics."""
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import wi_helpers as wi
+from wi_helpers import MLP, get_activation, init_weights, layer_stats, weight_std
+
+# ---------------------------------------------------------------- activations
+
+
+@pytest.mark.parametrize("name", wi.ACTIVATIONS)
+def test_activation_derivative_matches_finite_differences(name):
+    act = get_activation(name)
+    z = np.linspace(-6, 6, 1201) + 1e-3  # avoid the ReLU kink at exactly 0
+    eps = 1e-6
+    fd = (act.fn(z + eps) - act.fn(z - eps)) / (2 * eps)
+    np.testing.assert_allclose(act.deriv(z), fd, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(act.deriv_from_output(z, act.fn(z)), act.deriv(z), rtol=1e-12, atol=1e-14)
+
+
+def test_activation_values_and_aliases():
+    z = np.array([-1.0, 0.0, 2.0])
+    np.testing.assert_allclose(get_activation("sigmoid").fn(z), 1 / (1 + np.exp(-z)))
+    assert get_activation("logistic") is get_activation("sigmoid")
+    np.testing.assert_allclose(get_activation("lecun_tanh").fn(np.array([1.0, -1.0])),
+                               [1.0, -1.0], atol=2e-4)  # LeCun's f(+-1) = +-1
+    np.testing.assert_allclose(get_activation("softsign").fn(z), z / (1 + np.abs(z)))
+    np.testing.assert_allclose(get_activation("leaky_relu").fn(z), [-0.01, 0.0, 2.0])
+    # tanh(x) = 2 sigmoid(2x) - 1
+    x = np.linspace(-5, 5, 11)
+    np.testing.assert_allclose(np.tanh(x), 2 * get_activation("sigmoid").fn(2 * x) - 1, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", wi.ACTIVATIONS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_activations_never_warn_or_overflow_on_finite_input(name, dtype):
+    act = get_activation(name)
+    big = np.finfo(dtype).max
+    z = np.array([-big, -1e30, -800.0, -40.0, -1e-30, 0.0, 1e-30, 40.0, 800.0, 1e30, big], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h, d = act.fn(z), act.deriv(z)
+    assert np.isfinite(h).all() and np.isfinite(d).all()
+    assert h.dtype == dtype and d.dtype == dtype
+    if name == "sigmoid" and dtype == np.float64:
+        assert h[3] > 0 and h[3] == pytest.approx(np.exp(-40.0), rel=1e-12)  # precise tail
+
+
+def test_unknown_activation_lists_the_allowed_ones():
+    with pytest.raises(ValueError, match=r"unknown activation 'swish'.*tanh.*relu"):
+        get_activation("swish")
+    with pytest.raises(TypeError, match="activation must be a string"):
+        get_activation(3)
+
+
+def test_saturation_fraction_rules():
+    z = np.array([[-10.0, 0.0, 3.0, 0.5]])
+    tanh = get_activation("tanh")
+    # |tanh| > 0.97 only for z = -10 and 3 (tanh 3 = 0.995)
+    assert wi.saturation_fraction(tanh, z, tanh.fn(z)) == pytest.approx(0.5)
+    sig = get_activation("sigmoid")
+    # the logistic saturates below 0.015 / above 0.985: z = -10 only (sigma(3) = 0.953)
+    assert wi.saturation_fraction(sig, z, sig.fn(z)) == pytest.approx(0.25)
+    relu = get_activation("relu")
+    Z = np.array([[-1.0, 2.0, -3.0], [-1.0, -2.0, 3.0]])  # unit 0 is dead on every example
+    assert wi.saturation_fraction(relu, Z, relu.fn(Z)) == pytest.approx(1 / 3)
+    assert wi.saturation_fraction("linear", Z, Z) == 0.0
+
+# ---------------------------------------------------------------- initializers
+
+
+FORMULAS = {  # std before gain, written out independently of the module
+    "standard": lambda i, o: np.sqrt(1 / (3 * i)),
+    "glorot_uniform": lambda i, o: np.sqrt(2 / (i + o)),
+    "glorot_normal": lambda i, o: np.sqrt(2 / (i + o)),
+    "he_uniform": lambda i, o: np.sqrt(2 / i),
+    "he_normal": lambda i, o: np.sqrt(2 / i),
+    "lecun_uniform": lambda i, o: np.sqrt(1 / i),
+    "lecun_normal": lambda i, o: np.sqrt(1 / i),
+    "orthogonal": lambda i, o: np.sqrt(1 / max(i, o)),
+}
+
+
+@pytest.mark.parametrize("scheme", sorted(FORMULAS))
+@pytest.mark.parametrize("fan_in,fan_out", [(300, 200), (200, 300)])
+def test_sampled_std_matches_formula(scheme, fan_in, fan_out):
+    gain = 1.7
+    expected = gain * FORMULAS[scheme](fan_in, fan_out)
+    assert weight_std(scheme, fan_in, fan_out, gain=gain) == pytest.approx(expected, rel=1e-12)
+    W = init_weights(scheme, fan_in, fan_out, rng=np.random.default_rng(0), gain=gain)
+    assert W.shape == (fan_in, fan_out)
+    # 60,000 samples: the std's relative sampling error is about 1/sqrt(2 * 60000) = 0.3%
+    # for the normal (less for the uniform); 2% is several sigma.
+    assert np.sqrt(np.mean(W**2)) == pytest.approx(expected, rel=0.02)
+    assert abs(W.mean()) < 0.02 * expected
+    if scheme == "standard" or scheme.endswith("_uniform"):
+        a = np.sqrt(3) * expected
+        assert wi.weight_bound(scheme, fan_in, fan_out, gain=gain) == pytest.approx(a)
+        assert np.abs(W).max() <= a and np.abs(W).max() > 0.99 * a
+    if scheme == "orthogonal":
+        small = W.T @ W if fan_in >= fan_out else W @ W.T
+        np.testing.assert_allclose(small, gain**2 * np.eye(min(fan_in, fan_out)), atol=1e-10)
+
+
+def test_glorot_uniform_bound_and_standard_variance():
+    # Glorot & Bengio eq. (16): U[-sqrt(6/(n_in+n_out)), +...]; eq. (1): n Var[W] = 1/3.
+    assert wi.weight_bound("glorot_uniform", 100, 300) == pytest.approx(np.sqrt(6 / 400))
+    assert 100 * weight_std("standard", 100, 30) ** 2 == pytest.approx(1 / 3)
+    assert wi.weight_bound("standard", 100, 30) == pytest.approx(1 / np.sqrt(100))
+
+
+def test_normal_scheme_and_aliases():
+    W = init_weights("normal", 400, 400, rng=np.random.default_rng(1), std=0.05, gain=2.0)
+    assert W.std() == pytest.approx(0.1, rel=0.02)
+    for alias, name in [("xavier_uniform", "glorot_uniform"), ("kaiming_normal", "he_normal"),
+                        ("XAVIER_NORMAL", "glorot_normal"), ("kaiming_uniform", "he_uniform")]:
+        a = init_weights(alias, 20, 30, rng=np.random.default_rng(5))
+        b = init_weights(name, 20, 30, rng=np.random.default_rng(5))
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda: init_weights("gaussian", 3, 3, rng=np.random.default_rng()), ValueError,
+     r"unknown init scheme 'gaussian'.*glorot_uniform.*orthogonal"),
+    (lambda: init_weights("normal", 3, 3, rng=np.random.default_rng()), ValueError,
+     r"std is required for scheme 'normal'"),
+    (lambda: init_weights("normal", 3, 3, rng=np.random.default_rng(), std=-1), ValueError,
+     r"std must be a finite number >= 0, got -1"),
+    (lambda: init_weights("he_normal", 3, 3, rng=np.random.default_rng(), std=0.1), ValueError,
+     r"std is only used by scheme 'normal'"),
+    (lambda: init_weights("he_normal", 0, 3, rng=np.random.default_rng()), ValueError,
+     r"fan_in must be a positive integer, got 0"),
+    (lambda: init_weights("he_normal", 3, 2.5, rng=np.random.default_rng()), ValueError,
+     r"fan_out must be a positive integer, got 2.5"),
+    (lambda: init_weights("he_normal", 3, 3, rng=42), TypeError, r"rng must be a numpy.random.Generator"),
+    (lambda: init_weights("he_normal", 3, 3, rng=np.random.default_rng(), gain=float("nan")),
+     ValueError, r"gain must be a finite number"),
+])
+def test_init_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+# ---------------------------------------------------------------- MLP gradients
+
+
+def numerical_grad(f, x, eps=1e-6):
+    """Central finite differences of a scalar function f() with respect to array x (in place)."""
+    g = np.zeros_like(x)
+    it = np.nditer(x, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = x[i]
+        x[i] = old + eps
+        fp = f()
+        x[i] = old - eps
+        fm = f()
+        x[i] = old
+        g[i] = (fp - fm) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("activation", wi.ACTIVATIONS)
+@pytest.mark.parametrize("sizes,output_activation", [
+    ([4, 6, 3], None), ([5, 3, 7, 2], "linear"), ([3, 3, 3, 3], None), ([6, 2], None)])
+def test_backward_matches_finite_differences(activation, sizes, output_activation):
+    rng = np.random.default_rng(123)
+    net = MLP(sizes, activation=activation, init="glorot_normal", bias_std=0.3,
+              output_activation=output_activation, seed=7)
+    X = rng.standard_normal((5, sizes[0]))
+    G = rng.standard_normal((5, sizes[-1]))
+    loss = lambda: float(np.sum(net.forward(X) * G))  # noqa: E731
+    loss()
+    grads = net.backward(G)
+    for l in range(net.depth):
+        np.testing.assert_allclose(grads.W[l], numerical_grad(loss, net.weights[l]), rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(grads.b[l], numerical_grad(loss, net.biases[l]), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(grads.h[0], numerical_grad(loss, X), rtol=1e-5, atol=1e-7)
+    # dL/dz and dL/dh of the hidden layers follow from the chain rule at each layer
+    loss()
+    grads = net.backward(G)
+    for l in range(net.depth):
+        act = net.activations[l]
+        np.testing.assert_allclose(grads.z[l], grads.h[l + 1] * act.deriv(net.z[l]), rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(grads.b[l], grads.z[l].sum(0), rtol=1e-12)
+    assert len(grads.h) == net.depth + 1 and grads.h[-1] is not None
+
+
+def test_mlp_layout_and_defaults():
+    net = MLP([500] * 11)
+    assert net.depth == 10 and net.activation.name == "tanh" and net.init == "glorot_uniform"
+    assert [W.shape for W in net.weights] == [(500, 500)] * 10
+    assert all(np.all(b == 0) for b in net.biases)
+    net = MLP([784, 256, 10], activation="relu", output_activation="linear", init="he_normal", seed=0)
+    assert [W.shape for W in net.weights] == [(784, 256), (256, 10)]
+    assert [a.name for a in net.activations] == ["relu", "linear"]
+    out = net.forward(np.ones((3, 784)))
+    assert out.shape == (3, 10) and len(net.z) == 2 and len(net.h) == 3
+    assert np.shares_memory(net.h[0], net.h[0]) and net.h[0].shape == (3, 784)
+
+
+def test_assigned_weights_are_used():
+    net = MLP([3, 2], activation="linear", seed=0)
+    net.weights[0] = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    net.biases[0] = np.array([0.5, -0.5])
+    np.testing.assert_allclose(net.forward(np.array([[1.0, 2.0, 3.0]])), [[4.5, 4.5]])
+    net.weights[0] = np.zeros((2, 3))
+    with pytest.raises(ValueError, match=r"weights\[0\] must have shape \(3, 2\), got \(2, 3\)"):
+        net.forward(np.ones((1, 3)))
+
+
+def test_same_seed_same_numbers_and_depth_prefix():
+    a = MLP([50, 40, 30, 20], init="he_uniform", bias_std=0.1, seed=3)
+    b = MLP([50, 40, 30, 20], init="he_uniform", bias_std=0.1, seed=3)
+    for Wa, Wb in zip(a.weights + a.biases, b.weights + b.biases):
+        np.testing.assert_array_equal(Wa, Wb)
+    c = MLP([50, 40, 30, 20], init="he_uniform", bias_std=0.1, seed=4)
+    assert not np.array_equal(a.weights[0], c.weights[0])
+    # one layer deeper, or another bias_std: the same first weights
+    d = MLP([50, 40, 30, 20, 20], init="he_uniform", seed=3)
+    for Wa, Wd in zip(a.weights, d.weights):
+        np.testing.assert_array_equal(Wa, Wd)
+    s1 = layer_stats(a, batch=8, rng=np.random.default_rng(9))
+    s2 = layer_stats(b, batch=8, rng=np.random.default_rng(9))
+    np.testing.assert_array_equal(s1.grad_h_var, s2.grad_h_var)
+
+
+@pytest.mark.parametrize("call,exc,pattern", [
+    (lambda: MLP([10]), ValueError, r"sizes must hold at least 2 widths"),
+    (lambda: MLP([10, 0, 5]), ValueError, r"sizes\[1\] must be a positive integer, got 0"),
+    (lambda: MLP([10, -3]), ValueError, r"sizes\[1\] must be a positive integer, got -3"),
+    (lambda: MLP("784,10"), TypeError, r"sizes must be a sequence"),
+    (lambda: MLP([4, 4], activation="swish"), ValueError, r"unknown activation 'swish'"),
+    (lambda: MLP([4, 4], init="uniform"), ValueError, r"unknown init scheme 'uniform'"),
+    (lambda: MLP([4, 4], init="normal"), ValueError, r"std is required"),
+    (lambda: MLP([4, 4], bias_std=-1), ValueError, r"bias_std must be a finite number >= 0"),
+    (lambda: MLP([4, 4], dtype=np.int32), ValueError, r"dtype must be float32 or float64"),
+    (lambda: MLP([4, 3]).forward(np.ones((2, 5))), ValueError,
+     r"X must have shape \(batch, 4\) to match sizes\[0\], got shape \(2, 5\)"),
+    (lambda: MLP([4, 3]).forward(np.ones(4)), ValueError, r"X must have shape \(batch, 4\)"),
+    (lambda: MLP([2, 3]).forward(np.array([[1.0, np.nan]])), ValueError, r"X must be finite"),
+    (lambda: MLP([2, 3]).forward(np.array([[1.0, np.inf]])), ValueError, r"X must be finite"),
+    (lambda: MLP([2, 3]).backward(np.ones((1, 3))), RuntimeError, r"call net.forward\(X\) first"),
+    (lambda: MLP([30000, 30000]), ValueError, r"limit is 400 MB"),
+    (lambda: MLP([2000, 2000, 2000]).forward(np.ones((20000, 2000))), ValueError,
+     r"batch=20000 with sizes=\[2000, 2000, 2000\] needs .* MB; the limit is 400 MB"),
+])
+def test_mlp_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_backward_checks_grad_output_shape():
+    net = MLP([2, 3], seed=0)
+    net.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match=r"grad_output must have the output's shape \(4, 3\), got \(3, 4\)"):
+        net.backward(np.ones((3, 4)))
+
+
+def test_memory_bound_is_checked_before_allocating():
+    # 6 layers of 4096 with batch 4096 need about 3 GB: refused at once, not swapped in.
+    net = MLP([64, 64], seed=0)
+    assert wi.footprint_bytes([4096] * 7, 4096) > wi.MAX_BYTES
+    with pytest.raises(ValueError, match="limit"):
+        MLP([4096] * 7)
+    with pytest.raises(ValueError, match="batch="):
+        net.forward(np.zeros((2_000_000, 64)))  # 1 GB of input: refused before the forward pass
+
+# ---------------------------------------------------------------- overflow
+
+
+def test_exploding_network_overflows_silently_and_is_reported():
+    net = MLP([64] * 41, activation="linear", init="normal", std=1e8, seed=0)  # x 8e8 per layer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = layer_stats(net, batch=16, rng=np.random.default_rng(0))
+    assert s.forward_overflow is not None and 20 < s.forward_overflow < 41
+    assert np.isfinite(s.h_std[: s.forward_overflow - 1]).all()
+    assert not np.isfinite(s.h_std[s.forward_overflow - 1:]).any()
+    assert s.backward_overflow is not None and s.backward_overflow < 40
+    assert "overflow" in s.summary()
+
+
+def test_float32_explodes_earlier_than_float64():
+    kw = dict(activation="relu", init="normal", std=1.0, seed=2)  # x 5.7 per layer
+    s32 = layer_stats(MLP([64] * 61, dtype=np.float32, **kw), batch=8, rng=np.random.default_rng(1))
+    s64 = layer_stats(MLP([64] * 61, dtype=np.float64, **kw), batch=8, rng=np.random.default_rng(1))
+    assert s32.forward_overflow is not None
+    assert s64.forward_overflow is None or s64.forward_overflow > s32.forward_overflow
+
+
+def test_vanishing_network_underflow_is_reported():
+    net = MLP([32] * 61, activation="tanh", init="normal", std=1e-6, seed=0)  # x ~5.7e-6 per layer
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = layer_stats(net, batch=8, rng=np.random.default_rng(0))
+    assert s.forward_underflow is not None and 50 < s.forward_underflow < 61
+    assert s.h_std[s.forward_underflow - 2] > 0 and s.h_std[s.forward_underflow - 1] < 1e-300
+    assert s.backward_underflow is not None
+    assert s.forward_overflow is None and "vanish below float precision" in s.summary()
+
+
+def test_moments_survive_huge_finite_values():
+    x = np.array([1e200, -1e200, 3e200])
+    mean, std, m2 = wi.moments(x)
+    assert mean == pytest.approx(1e200) and std == pytest.approx(np.std(x / 1e200) * 1e200)
+    assert m2 == np.inf  # E[x^2] = 3.7e400 really is beyond float64
+
+
+def test_layer_stats_match_direct_computation():
+    net = MLP([20, 30, 10], activation="sigmoid", init="standard", seed=1)
+    rng = np.random.default_rng(0)
+    X, G = rng.standard_normal((40, 20)), rng.standard_normal((40, 10))
+    s = layer_stats(net, X, G)
+    grads = net.backward(G)
+    np.testing.assert_allclose(s.h_mean, [h.mean() for h in net.h[1:]])
+    np.testing.assert_allclose(s.h_std, [h.std() for h in net.h[1:]])
+    np.testing.assert_allclose(s.h_m2, [np.mean(h**2) for h in net.h[1:]])
+    np.testing.assert_allclose(s.z_std, [z.std() for z in net.z])
+    np.testing.assert_allclose(s.grad_h_var, [g.var() for g in grads.h])
+    np.testing.assert_allclose(s.grad_W_var, [g.var() for g in grads.W])
+    assert s.h_mean[0] == pytest.approx(0.5, abs=0.05)  # the logistic's mean is about 1/2
+
+
+def test_jacobian_singular_values():
+    net = MLP([30, 20, 40], activation="tanh", seed=0)
+    X = np.random.default_rng(0).standard_normal((6, 30))
+    net.forward(X)
+    svs = wi.jacobian_singular_values(net, n_examples=3)
+    assert [sv.shape for sv in svs] == [(3, 20), (3, 20)]
+    # direct: J = diag(phi'(z)) W^T at example 1 of layer 2
+    J = np.diag(1 - np.tanh(net.z[1][1]) ** 2) @ net.weights[1].T
+    np.testing.assert_allclose(np.sort(svs[1][1]), np.sort(np.linalg.svd(J, compute_uv=False)), rtol=1e-10)
+    # orthogonal weights with a linear activation: every singular value is 1
+    lin = MLP([30, 30, 30], activation="linear", init="orthogonal", seed=0)
+    lin.forward(X)
+    np.testing.assert_allclose(np.concatenate(wi.jacobian_singular_values(lin)).ravel(), 1.0, rtol=1e-10)
+
+
+def test_layer_histograms_are_densities():
+    rng = np.random.default_rng(0)
+    counts, edges = wi.layer_histograms([rng.standard_normal(10000), np.array([0.0, np.inf, np.nan])],
+                                        bins=40, range=(-4, 4))
+    assert counts.shape == (2, 40) and edges.shape == (41,)
+    width = edges[1] - edges[0]
+    assert counts[0].sum() * width == pytest.approx(1.0, abs=0.001)
+    assert counts[1].sum() * width == pytest.approx(1.0)  # non-finite values dropped
+    peak = counts[0][19:21].mean()
+    assert peak == pytest.approx(1 / np.sqrt(2 * np.pi), rel=0.1)
+
+
+def test_numerics_do_not_import_plotting_or_widgets():
+    code = ("import sys, wi_helpers, wi_helpers.mlp, wi_helpers.stats, wi_helpers.theory;"
+            "bad = [m for m in ('matplotlib', 'ipywidgets', 'IPython') if m in sys.modules];"
+            "print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, f"numerics imported {r.stdout.strip()} {r.stderr}"

@@ -1,0 +1,197 @@
+"""Per-layer statistics of one forward and backward pass: what the plots and status lines show.
+
+Three different numbers, always named: the mean, the standard deviation (std) and the
+second moment E[x^2] = mean^2 + std^2, each over all entries (examples x units) of a layer.
+For zero-mean quantities (tanh units, gradients) variance and second moment coincide; for
+the logistic they do not (its mean is about 0.5).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import saturation_fraction
+from .mlp import MLP
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """Statistics per layer l = 1..L (arrays of length L) and per h-gradient l = 0..L."""
+
+    z_mean: np.ndarray
+    z_std: np.ndarray
+    z_m2: np.ndarray
+    h_mean: np.ndarray
+    h_std: np.ndarray
+    h_m2: np.ndarray
+    saturation: np.ndarray       # fraction of saturated (or, for ReLU, dead) units
+    grad_h_var: np.ndarray       # Var[dL/dh_l], l = 0..L (index 0: the input X)
+    grad_z_var: np.ndarray       # Var[dL/dz_l], l = 1..L
+    grad_W_var: np.ndarray       # Var[dL/dW_l], l = 1..L
+    forward_overflow: int | None   # first layer l whose z or h holds inf/nan
+    forward_underflow: int | None  # first layer l whose h is all below the float's tiny
+    backward_overflow: int | None  # first l, going down from L, whose dL/dh_l holds inf/nan
+    backward_underflow: int | None # first l, going down, whose dL/dh_l is all below tiny
+    activation: str
+    dtype: str
+
+    @property
+    def depth(self) -> int:
+        """Number of layers L."""
+        return len(self.z_std)
+
+    def summary(self) -> str:
+        """One plain-English line on overflow and underflow, for captions and status lines."""
+        parts = []
+        for name, where, what in (
+                ("activations", self.forward_overflow, "overflow (inf/nan) from layer"),
+                ("activations", self.forward_underflow, "vanish below float precision from layer"),
+                ("gradients dL/dh", self.backward_overflow, "overflow (inf/nan) from layer"),
+                ("gradients dL/dh", self.backward_underflow,
+                 "vanish below float precision from layer")):
+            if where is not None:
+                parts.append(f"{name} {what} {where}")
+        return "; ".join(parts) if parts else "all values finite and above float precision"
+
+
+def moments(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean, standard deviation and second moment of all entries, computed in float64.
+
+    Huge but finite values (an exploding network) must not turn into inf only because
+    x**2 overflows, so the squares are taken after scaling by max|x|.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        if not np.isfinite(x).all():
+            return float("nan"), float("nan"), float("nan")
+        scale = float(np.max(np.abs(x))) if x.size else 0.0
+        if scale == 0.0:
+            return 0.0, 0.0, 0.0
+        y = x / scale
+        mean_y = float(y.mean())
+        m2_y = float(np.mean(y * y))
+        var_y = max(m2_y - mean_y * mean_y, 0.0)
+        # scale*scale may overflow (e.g. 1e200): that is a real overflow of the moment
+        return mean_y * scale, float(np.sqrt(var_y) * scale), m2_y * scale * scale
+
+
+def _variance(x: np.ndarray) -> float:
+    mean, std, _ = moments(x)
+    with np.errstate(over="ignore"):
+        return std * std
+
+
+def _first(flags) -> int | None:
+    for index, bad in flags:
+        if bad:
+            return index
+    return None
+
+
+def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
+                *, batch: int = 256, rng: np.random.Generator | None = None) -> LayerStats:
+    """Run forward and backward and collect per-layer statistics.
+
+    X defaults to `batch` rows of N(0, 1) inputs and grad_output to N(0, 1) entries, both
+    drawn from `rng` (the probes of the variance analyses: unit-variance input, unit-variance
+    gradient arriving at the output).
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    if X is None or grad_output is None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError("rng must be a numpy.random.Generator when X or grad_output is "
+                            f"not given, got {type(rng).__name__}")
+        if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+            raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    if X is None:
+        X = rng.standard_normal((batch, net.sizes[0]))
+    out = net.forward(X)
+    if grad_output is None:
+        grad_output = rng.standard_normal(out.shape)
+    grads = net.backward(grad_output)
+
+    L = net.depth
+    z_mom = np.array([moments(z) for z in net.z])
+    h_mom = np.array([moments(h) for h in net.h[1:]])
+    tiny = np.finfo(net.dtype).tiny
+
+    def all_tiny(a: np.ndarray) -> bool:
+        with np.errstate(invalid="ignore"):
+            return bool(np.all(np.abs(a) < tiny))
+
+    finite_z = [bool(np.isfinite(z).all()) for z in net.z]
+    finite_h = [bool(np.isfinite(h).all()) for h in net.h[1:]]
+    finite_gh = [bool(np.isfinite(g).all()) for g in grads.h]
+    return LayerStats(
+        z_mean=z_mom[:, 0], z_std=z_mom[:, 1], z_m2=z_mom[:, 2],
+        h_mean=h_mom[:, 0], h_std=h_mom[:, 1], h_m2=h_mom[:, 2],
+        saturation=np.array([saturation_fraction(act, z, h) for act, z, h
+                             in zip(net.activations, net.z, net.h[1:])]),
+        grad_h_var=np.array([_variance(g) for g in grads.h]),
+        grad_z_var=np.array([_variance(g) for g in grads.z]),
+        grad_W_var=np.array([_variance(g) for g in grads.W]),
+        forward_overflow=_first((l + 1, not (fz and fh))
+                                for l, (fz, fh) in enumerate(zip(finite_z, finite_h))),
+        forward_underflow=_first((l + 1, fh and all_tiny(h))
+                                 for l, (fh, h) in enumerate(zip(finite_h, net.h[1:]))),
+        backward_overflow=_first((l, not finite_gh[l]) for l in range(L, -1, -1)),
+        backward_underflow=_first((l, finite_gh[l] and all_tiny(grads.h[l]))
+                                  for l in range(L, -1, -1)),
+        activation=net.activation.name,
+        dtype=net.dtype.name,
+    )
+
+
+def jacobian_singular_values(net: MLP, n_examples: int = 4) -> list[np.ndarray]:
+    """Singular values of each layer Jacobian dh_l/dh_{l-1} at the first examples of the last forward.
+
+    The Jacobian at one example is diag(phi'(z_l)) W_l^T, so its singular values are those of
+    W_l scaled column-wise by phi'(z_l). Returns one array of shape
+    (n_examples, min(fan_in, fan_out)) per layer.
+    """
+    if net.z is None:
+        raise RuntimeError("jacobian_singular_values() needs a forward pass: call net.forward(X) first")
+    if isinstance(n_examples, bool) or not isinstance(n_examples, (int, np.integer)) or n_examples < 1:
+        raise ValueError(f"n_examples must be a positive integer, got {n_examples!r}")
+    n = min(int(n_examples), net.z[0].shape[0])
+    out = []
+    with np.errstate(all="ignore"):
+        for W, act, z, h in zip(net.weights, net.activations, net.z, net.h[1:]):
+            d = act.deriv_from_output(z[:n], h[:n])            # (n, fan_out)
+            J = W[None, :, :] * d[:, None, :]                  # (n, fan_in, fan_out)
+            if not np.isfinite(J).all():
+                out.append(np.full((n, min(W.shape)), np.nan))
+                continue
+            out.append(np.linalg.svd(J.astype(np.float64), compute_uv=False))
+    return out
+
+
+def layer_histograms(values: list[np.ndarray], bins: int = 60,
+                     range: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Normalized histograms (densities) of each array over shared bin edges; non-finite values dropped.
+
+    Returns counts of shape (len(values), bins) and edges of shape (bins + 1,). The default
+    range is symmetric and covers the 99.5th percentile of |x| over all arrays.
+    """
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    finite = [np.asarray(v, dtype=np.float64).ravel() for v in values]
+    finite = [v[np.isfinite(v)] for v in finite]
+    if range is None:
+        pooled = np.concatenate(finite) if finite else np.zeros(0)
+        a = float(np.percentile(np.abs(pooled), 99.5)) if pooled.size else 1.0
+        a = a if a > 0 else 1.0
+        range = (-a, a)
+    lo, hi = range
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"range must be two finite numbers lo < hi, got {range!r}")
+    edges = np.linspace(lo, hi, bins + 1)
+    counts = np.zeros((len(finite), bins))
+    width = edges[1] - edges[0]
+    for i, v in enumerate(finite):
+        c, _ = np.histogram(v, bins=edges)
+        if v.size:
+            counts[i] = c / (v.size * width)
+    return counts, edges
