@@ -90,4 +90,4 @@ def check_function(fn: Any, reference: Callable[..., Any], cases: Iterable[tuple
                                       f"{np.array2string(got, precision=4)}, expected "
                                       f"{np.array2string(want, precision=4)}. Hint: {why}")
     return CheckResult(True, f"[{name}] Correct on all {len(cases)} test cases "
-                             f" (relative tolerance {rtol:g}). {why}")
+                             f"(relative tolerance {rtol:g}). {why}")
