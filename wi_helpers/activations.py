@@ -26,13 +26,22 @@ def _sigmoid(z: Array) -> Array:
 
 
 def _sigmoid_d(z: Array) -> Array:
-    s = _sigmoid(z)
-    return s * (1.0 - s)
+    return _sigmoid_d_h(z, _sigmoid(z))
 
 
 def _tanh_d(z: Array) -> Array:
-    t = np.tanh(z)
-    return 1.0 - t * t
+    return _tanh_d_h(z, np.tanh(z))
+
+
+def _tanh_d_h(z: Array, h: Array) -> Array:
+    d = h * h  # written in place: the backward pass calls this on every layer
+    return np.subtract(1.0, d, out=d)
+
+
+def _sigmoid_d_h(z: Array, h: Array) -> Array:
+    d = np.subtract(1.0, h)
+    d *= h
+    return d
 
 
 def _lecun(z: Array) -> Array:
@@ -60,7 +69,7 @@ def _relu(z: Array) -> Array:
 
 
 def _relu_d(z: Array) -> Array:
-    return (z > 0).astype(z.dtype)
+    return (z > 0).astype(z.dtype)  # 0 at the kink z = 0, as in PyTorch
 
 
 def _leaky(z: Array) -> Array:
@@ -95,9 +104,8 @@ class Activation:
 _ACTIVATIONS = {
     "linear": Activation("linear", lambda z: z, lambda z: np.ones_like(z),
                          lambda z, h: np.ones_like(z), None),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_d,
-                          lambda z, h: h * (1.0 - h), 0.5, h_offset=0.5),
-    "tanh": Activation("tanh", np.tanh, _tanh_d, lambda z, h: 1.0 - h * h, 1.0),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_d, _sigmoid_d_h, 0.5, h_offset=0.5),
+    "tanh": Activation("tanh", np.tanh, _tanh_d, _tanh_d_h, 1.0),
     "lecun_tanh": Activation("lecun_tanh", _lecun, _lecun_d,
                              lambda z, h: LECUN_B * (LECUN_A - h * h / LECUN_A), LECUN_A),
     "softsign": Activation("softsign", _softsign, _softsign_d,

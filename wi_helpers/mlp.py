@@ -155,7 +155,9 @@ class MLP:
         with np.errstate(all="ignore"):
             for l in reversed(range(L)):
                 act = self.activations[l]
-                gz[l] = gh[l + 1] * act.deriv_from_output(self.z[l], self.h[l + 1])
+                # phi'(z) computed from the stored h where cheaper; then scaled in place
+                gz[l] = act.deriv_from_output(self.z[l], self.h[l + 1])
+                gz[l] *= gh[l + 1]
                 gW[l] = self.h[l].T @ gz[l]
                 gb[l] = gz[l].sum(axis=0)
                 gh[l] = gz[l] @ self.weights[l].T
