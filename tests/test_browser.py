@@ -1,0 +1,379 @@
+"""Real-browser test: in JupyterLab, the explorer dashboard reacts to its depth slider.
+
+One JupyterLab server per test session serves a temporary copy of ``notebooks/`` (so
+running cells never dirties the committed notebooks), with its own config, runtime,
+workspace and settings directories (the settings switch off the news and update-check
+notifications, see tests/jupyter_settings/). Headless Chromium (Debian's, driven by
+Playwright) opens ``06_explorer.ipynb``, runs all cells, and presses ArrowRight on the
+depth slider; the status text and the figure must both change.
+
+DOM contract with the dashboard (wi_helpers), all inside the notebook's outputs:
+  .wi-status               an ipywidgets HTML widget; its text says what the figure shows
+  .wi-figure               the ipympl Canvas widget (``fig.canvas.add_class("wi-figure")``),
+                           with its <canvas> elements inside
+  .wi-depth .noUi-handle   the handle of an ipywidgets IntSlider with class ``wi-depth``;
+                           ArrowRight on the focused handle raises the depth by one step
+Each must appear once (the first match is used). Pressing ArrowRight must change
+the status text and redraw the figure.
+
+Missing Chromium or Playwright skips the test, unless WI_REQUIRE_BROWSER=1 (CI), which
+makes it fail. WI_BROWSER_NOTEBOOK=/path/to/other.ipynb points the test at another
+notebook (to develop the harness before the real one exists). Screenshots go to
+test-artifacts/ (git-ignored), with the server log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK = REPO / "notebooks" / "06_explorer.ipynb"
+NOTEBOOK_ENV = "WI_BROWSER_NOTEBOOK"
+REQUIRE_ENV = "WI_REQUIRE_BROWSER"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SETTINGS = REPO / "tests" / "jupyter_settings"
+ARTIFACTS = REPO / "test-artifacts"
+
+STATUS = ".wi-status"
+FIGURE = ".wi-figure"
+DEPTH_HANDLE = ".wi-depth .noUi-handle"
+KEY_PRESSES = 3
+KERNEL_IDLE = "Python 3 (ipykernel) | Idle"  # JupyterLab's status bar, kernel started
+
+SERVER_START_TIMEOUT = 60  # s
+KERNEL_IDLE_TIMEOUT = 90_000  # ms
+DASHBOARD_TIMEOUT = 120_000  # ms: all cells of the notebook run first
+UPDATE_TIMEOUT = 30  # s
+
+
+def _unavailable(reason: str):
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{reason} ({REQUIRE_ENV}=1: the browser test must run here)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _target_notebook() -> Path:
+    override = os.environ.get(NOTEBOOK_ENV)
+    path = Path(override).expanduser().resolve() if override else NOTEBOOK
+    if not path.is_file():
+        pytest.fail(f"{path} does not exist: the browser test needs the explorer dashboard "
+                    f"notebook{'' if override else f' (or set {NOTEBOOK_ENV})'}", pytrace=False)
+    return path
+
+
+# ------------------------------------------------------------------ processes
+
+
+def _proc_table() -> dict[int, tuple[int, str]]:
+    """pid -> (parent pid, start time) for every process we can see."""
+    table = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
+        table[int(entry.name)] = (int(fields[1]), fields[19])
+    return table
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """The processes below ``pid`` (kernels run in their own sessions, so a process
+    group kill misses them), as pid -> start time to avoid killing a recycled pid."""
+    table = _proc_table()
+    found, frontier = {}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, (ppid, start) in table.items():
+            if ppid == parent and child not in found:
+                found[child] = start
+                frontier.append(child)
+    return found
+
+
+def _kill_leftovers(processes: dict[int, str]) -> None:
+    table = _proc_table()
+    for pid, start in processes.items():
+        if pid in table and table[pid][1] == start:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LabServer:
+    """A JupyterLab server on a temporary copy of notebooks/, isolated from ~/.jupyter."""
+
+    def __init__(self, base: Path, notebook: Path):
+        self.base = base
+        self.root = base / "notebooks"
+        shutil.copytree(REPO / "notebooks", self.root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        if notebook.parent != REPO / "notebooks":
+            shutil.copy2(notebook, self.root / notebook.name)
+        self.notebook_name = notebook.name
+        shutil.copytree(SETTINGS, base / "settings")
+        # Highest-priority kernelspec: "python3" is this interpreter, whatever ~/.local says.
+        from ipykernel.kernelspec import get_kernel_dict
+
+        spec = base / "jupyter_path" / "kernels" / "python3"
+        spec.mkdir(parents=True)
+        (spec / "kernel.json").write_text(json.dumps(get_kernel_dict(), indent=1))
+        self.token = secrets.token_hex(24)
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = ARTIFACTS / "browser-jupyterlab.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        env = dict(os.environ)
+        env.update({
+            "JUPYTER_CONFIG_DIR": str(self.base / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.base / "runtime"),
+            "JUPYTERLAB_SETTINGS_DIR": str(self.base / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(self.base / "workspaces"),
+            "JUPYTER_PATH": os.pathsep.join(
+                [str(self.base / "jupyter_path"), *filter(None, [env.get("JUPYTER_PATH")])]),
+            "IPYTHONDIR": str(self.base / "ipython"),
+        })
+        cmd = [sys.executable, "-m", "jupyterlab", "--no-browser",
+               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
+               f"--ServerApp.root_dir={self.root}",
+               "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        if os.geteuid() == 0:
+            cmd.append("--allow-root")
+        ARTIFACTS.mkdir(exist_ok=True)
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(cmd, cwd=self.base, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"JupyterLab exited with {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                self.api("GET", "/api/status")
+                return
+            except (OSError, urllib.error.URLError):
+                time.sleep(0.2)
+        raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT} s:\n"
+                           f"{self.log_tail()}")
+
+    def api(self, method: str, path: str):
+        request = urllib.request.Request(f"{self.url}{path}?token={self.token}", method=method)
+        with urllib.request.urlopen(request, timeout=5) as response:
+            body = response.read()
+        return json.loads(body) if body else None
+
+    def lab_url(self) -> str:
+        return f"{self.url}/lab/tree/{self.notebook_name}?token={self.token}"
+
+    def log_tail(self, n: int = 20) -> str:
+        """The last ``n`` interesting lines of the server log (start-up chatter dropped)."""
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except OSError:
+            return ""
+        noise = re.compile(r"extension was successfully|Skipped non-installed server|Use Control-C")
+        return "\n".join([line for line in lines if not noise.search(line)][-n:])
+
+    def stop(self) -> None:
+        """Shut down kernels and server; kill whatever they left behind."""
+        if self.proc is None:
+            return
+        children = _descendants(self.proc.pid)
+        if self.proc.poll() is None:
+            try:
+                for kernel in self.api("GET", "/api/kernels"):
+                    self.api("DELETE", f"/api/kernels/{kernel['id']}")
+            except (OSError, urllib.error.URLError, ValueError):
+                pass
+            self.proc.send_signal(signal.SIGTERM)  # the server shuts down its kernels too
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=5)
+        _kill_leftovers(children)
+        self.proc = None
+
+
+# -------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Headless Chromium via Playwright (skips, or fails under WI_REQUIRE_BROWSER=1)."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    playwright = sync_playwright().start()
+    try:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+    finally:
+        playwright.stop()
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """One JupyterLab server for the session, serving a copy of notebooks/."""
+    server = LabServer(tmp_path_factory.mktemp("jupyterlab"), _target_notebook())
+    try:
+        t0 = time.monotonic()
+        server.start()
+        print(f"\nJupyterLab answered after {time.monotonic() - t0:.1f} s")
+        yield server
+    finally:
+        t0 = time.monotonic()
+        server.stop()
+        print(f"\nJupyterLab and its kernels stopped in {time.monotonic() - t0:.1f} s")
+
+
+# ------------------------------------------------------------------------ test
+
+
+CANVAS_DRAWN_JS = """(figure) => {
+    // true once some canvas inside the figure widget holds more than one colour
+    for (const c of figure.querySelectorAll('canvas')) {
+        if (!c.width || !c.height) continue;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 4; i < d.length; i += 4)
+            if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3])
+                return true;
+    }
+    return false;
+}"""
+
+
+def _stable_screenshot(element, page, timeout_s: float = 10) -> bytes:
+    """A screenshot of ``element`` once two consecutive ones agree (redraw finished)."""
+    previous = element.screenshot()
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(250)
+        current = element.screenshot()
+        if current == previous:
+            return current
+        previous = current
+    return previous
+
+
+def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
+    timings = {}
+    t0 = time.monotonic()
+
+    def mark(label):
+        timings[label] = round(time.monotonic() - t0, 1)
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "browser-failure.png").unlink(missing_ok=True)
+    console_errors = []
+    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console_errors.append(str(e)))
+    try:
+        page.goto(lab_server.lab_url(), wait_until="domcontentloaded")
+        statusbar = page.locator("#jp-main-statusbar")
+        statusbar.get_by_text(KERNEL_IDLE).wait_for(timeout=KERNEL_IDLE_TIMEOUT)
+        mark("kernel idle")
+
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        status = page.locator(STATUS).first
+        figure = page.locator(FIGURE).first
+        status.wait_for(state="visible", timeout=DASHBOARD_TIMEOUT)
+        figure.wait_for(state="visible", timeout=DASHBOARD_TIMEOUT)
+        figure.scroll_into_view_if_needed()
+        page.wait_for_function(CANVAS_DRAWN_JS, arg=figure.element_handle(),
+                               timeout=DASHBOARD_TIMEOUT)
+        mark("dashboard drawn")
+
+        before_text = status.inner_text().strip()
+        before_png = _stable_screenshot(figure, page)
+        (ARTIFACTS / "browser-figure-before.png").write_bytes(before_png)
+        assert before_text, f"{STATUS} is empty: it should say what the figure shows"
+
+        handle = page.locator(DEPTH_HANDLE).first
+        handle.focus()
+        for _ in range(KEY_PRESSES):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(150)
+        mark("keys pressed")
+
+        # Wait for the status to change and then settle (all key presses processed),
+        # then for the figure to finish redrawing.
+        after_text, after_png = before_text, before_png
+        deadline = time.monotonic() + UPDATE_TIMEOUT
+        settled_since = None
+        while time.monotonic() < deadline:
+            text = status.inner_text().strip()
+            if text != after_text:
+                after_text, settled_since = text, time.monotonic()
+            elif after_text != before_text and time.monotonic() - settled_since >= 1.0:
+                break
+            page.wait_for_timeout(100)
+        after_png = _stable_screenshot(figure, page)
+        mark("dashboard updated")
+        (ARTIFACTS / "browser-figure-after.png").write_bytes(after_png)
+        page.screenshot(path=str(ARTIFACTS / "browser-page.png"))
+        (ARTIFACTS / "browser-timings.json").write_text(json.dumps(timings, indent=1) + "\n")
+        print(f"browser test timings (s since page open): {timings}; "
+              f"status {before_text!r} -> {after_text!r}")
+
+        status_changed = after_text != before_text
+        figure_changed = after_png != before_png
+        assert status_changed, (
+            f"{STATUS} text did not change after {KEY_PRESSES} x ArrowRight on {DEPTH_HANDLE}: "
+            f"{before_text!r}")
+        assert figure_changed, (
+            f"{FIGURE} looks the same after {KEY_PRESSES} x ArrowRight on {DEPTH_HANDLE} "
+            "(see test-artifacts/browser-figure-*.png)")
+    except Exception as exc:
+        try:
+            page.screenshot(path=str(ARTIFACTS / "browser-failure.png"), full_page=True)
+        except Exception:
+            pass
+        details = [f"DOM contract: {STATUS} (status text), {FIGURE} (ipympl canvas widget), "
+                   f"{DEPTH_HANDLE} (slider handle); see the docstring of tests/test_browser.py",
+                   f"timings so far (s since page open): {timings}",
+                   "browser console errors: " + ("; ".join(console_errors[-10:]) or "none"),
+                   "screenshot: test-artifacts/browser-failure.png",
+                   "JupyterLab log (tail):\n" + lab_server.log_tail()]
+        message = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
+        raise AssertionError(message + "\n" + "\n".join(details)) from None
+    finally:
+        context.close()

@@ -1,0 +1,505 @@
+#!/usr/bin/env python3
+"""Regenerate, clean and check the course notebooks.
+
+    tools/notebooks.py run   [--force] [--timeout S] [NOTEBOOK ...]
+    tools/notebooks.py clean [NOTEBOOK ...]
+    tools/notebooks.py check [NOTEBOOK ...]
+
+Without NOTEBOOK arguments every ``notebooks/*.ipynb`` is processed. A NOTEBOOK is a
+path, or a bare file name looked up in ``notebooks/``.
+
+run    Refuses (before touching anything) when a notebook to be overwritten has
+       uncommitted edits in git: changed in the working tree or staged, compared with
+       HEAD (untracked notebooks are fine); ``--force`` overrides. Then, per notebook:
+       update the navigation cells, execute it in place with nbclient (working
+       directory = the notebook's folder, kernel ``python3`` run by *this* interpreter,
+       a per-cell timeout), print the wall time, clean it, and write it back -- only
+       if every cell ran. A failing notebook is reported with the cell and the error,
+       left untouched on disk, and the command exits 1.
+clean  Update the navigation cells and clean, in place (no execution).
+check  Exit 1 listing the notebooks that are not clean or whose navigation is stale.
+
+"Clean" (see ``clean_notebook``): execution counts nulled, volatile cell metadata
+dropped, notebook metadata reduced to a fixed kernelspec and ``language_info.name``,
+widget state removed, widget-view mime bundles reduced to their static fallbacks,
+and the JSON written by ``nbformat`` (indent 1, sorted keys, trailing newline).
+Outputs are kept: the notebooks are committed executed so that they read well on
+GitHub.
+
+Navigation (see ``update_navigation``): every ``NN_*.ipynb`` notebook gets a markdown
+cell right after its first cell and one at the very end, both starting with
+``<!--NAVIGATION-->`` and linking to the previous notebook, the contents
+(``00_index.ipynb``) and the next notebook, labelled ``NN <first "# " heading>``.
+The index links only forward. Regenerating is idempotent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOK_DIR = REPO / "notebooks"
+
+INDEX_NAME = "00_index.ipynb"
+NAV_MARKER = "<!--NAVIGATION-->"
+SEQUENCE_PATTERN = re.compile(r"^(\d\d)_.+\.ipynb$")
+DEFAULT_CELL_TIMEOUT = 300  # seconds, per cell
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+LANGUAGE_INFO = {"name": "python"}
+WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+# Cell metadata worth committing: intent set by authors, not UI/execution state.
+# ``jupyter`` carries e.g. ``source_hidden`` for collapsed solutions. Everything
+# else (``execution``, ``ExecuteTime``, ``scrolled``, ``collapsed``, ...) is dropped.
+KEPT_CELL_METADATA = ("tags", "jupyter", "editable", "deletable", "slideshow", "raw_mimetype")
+# What a widget output shows when it has no static fallback at all (rare:
+# ipywidgets always sends text/plain).
+WIDGET_PLACEHOLDER = "[interactive widget: run the notebook to display it]"
+
+
+# --------------------------------------------------------------------------- I/O
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+def serialize(nb: nbformat.NotebookNode) -> str:
+    """The committed form: nbformat's JSON (indent 1, sorted keys) plus a newline."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
+    Path(path).write_text(serialize(nb), encoding="utf-8")
+
+
+# ------------------------------------------------------------------------- clean
+
+
+def _clean_output(output: dict) -> None:
+    if output.get("output_type") == "execute_result":
+        output["execution_count"] = None
+    data = output.get("data")
+    if isinstance(data, dict) and WIDGET_VIEW_MIME in data:
+        # The widget state is not committed, so the view could not render; keep the
+        # static fallbacks (image/png, text/html, text/plain) that GitHub shows.
+        del data[WIDGET_VIEW_MIME]
+        if output.get("metadata"):
+            output["metadata"].pop(WIDGET_VIEW_MIME, None)
+        if not data:
+            data["text/plain"] = WIDGET_PLACEHOLDER
+
+
+def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Strip volatile state from ``nb`` in place and return it (idempotent)."""
+    for cell in nb.cells:
+        cell["metadata"] = nbformat.from_dict(
+            {k: v for k, v in cell.get("metadata", {}).items() if k in KEPT_CELL_METADATA}
+        )
+        if cell.cell_type == "code":
+            cell["execution_count"] = None
+            for output in cell.get("outputs", []):
+                _clean_output(output)
+    nb["metadata"] = nbformat.from_dict(
+        {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
+    )
+    return nb
+
+
+def is_clean(path: Path) -> bool:
+    """True when the file is byte-for-byte what ``clean`` would write."""
+    text = Path(path).read_text(encoding="utf-8")
+    nb = nbformat.reads(text, as_version=4)
+    return text == serialize(clean_notebook(nb))
+
+
+# -------------------------------------------------------------------- navigation
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    name: str  # file name, e.g. "01_vanishing_exploding_gradients.ipynb"
+    label: str  # link text, e.g. "01 Vanishing and exploding gradients"
+
+
+def notebook_title(nb: nbformat.NotebookNode) -> str | None:
+    """The text of the first level-1 markdown heading (``# Title``), if any."""
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            m = re.match(r"^#\s+(.+?)\s*#*\s*$", line)
+            if m:
+                return m.group(1).strip()
+    return None
+
+
+def nav_label(name: str, nb: nbformat.NotebookNode) -> str:
+    number = SEQUENCE_PATTERN.match(name).group(1)
+    title = notebook_title(nb)
+    if title:
+        # "# 01 · Vanishing ..." or "# 1. Vanishing ..." -> "Vanishing ..."
+        title = re.sub(r"^\d+\s*[.:·—–-]?\s*", "", title) or title
+    else:
+        title = name[len(number) + 1 : -len(".ipynb")].replace("_", " ").capitalize()
+    return f"{number} {title}"
+
+
+def navigation_entries(folder: Path) -> list[NavEntry]:
+    """The ``NN_*.ipynb`` notebooks of ``folder`` in order, with their link labels."""
+    entries = []
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        if SEQUENCE_PATTERN.match(path.name):
+            entries.append(NavEntry(path.name, nav_label(path.name, read_notebook(path))))
+    return entries
+
+
+def navigation_line(name: str, entries: list[NavEntry]) -> str | None:
+    """``< [prev](prev.ipynb) | [Contents](00_index.ipynb) | [next](next.ipynb) >``.
+
+    None for a notebook outside the ``NN_*`` sequence. The index gets only the
+    forward link; the notebook right after the index links back via "Contents".
+    """
+    names = [e.name for e in entries]
+    if name not in names:
+        return None
+    has_index = INDEX_NAME in names
+    chapters = [e for e in entries if e.name != INDEX_NAME]
+    if name == INDEX_NAME:
+        return f"[{chapters[0].label}]({chapters[0].name}) >" if chapters else ""
+    i = [e.name for e in chapters].index(name)
+    parts = []
+    if i > 0:
+        parts.append(f"< [{chapters[i - 1].label}]({chapters[i - 1].name})")
+    if has_index:
+        parts.append(f"[Contents]({INDEX_NAME})")
+    if i + 1 < len(chapters):
+        parts.append(f"[{chapters[i + 1].label}]({chapters[i + 1].name}) >")
+    return " | ".join(parts)
+
+
+def is_navigation_cell(cell: dict) -> bool:
+    return cell.get("cell_type") == "markdown" and cell.get("source", "").startswith(NAV_MARKER)
+
+
+def update_navigation(nb: nbformat.NotebookNode, line: str) -> nbformat.NotebookNode:
+    """Put exactly two navigation cells in ``nb`` (in place): after the first cell
+    and at the end. Existing marker cells are replaced, keeping their ids/metadata."""
+    source = f"{NAV_MARKER}\n{line}"
+    cells = nb.cells
+    old = [(i, c) for i, c in enumerate(cells) if is_navigation_cell(c)]
+    old_top = next((c for i, c in old if i == 1), None)
+    old_bottom = next((c for i, c in old if i == len(cells) - 1 and c is not old_top), None)
+    rest = [c for c in cells if not is_navigation_cell(c)]
+    with_ids = nb.get("nbformat_minor", 0) >= 5
+    taken = {c.get("id") for c in rest}
+
+    def make(previous, default_id):
+        cell = nbformat.v4.new_markdown_cell(source)
+        if previous is not None:
+            cell["metadata"] = previous.get("metadata", {})
+        if with_ids:
+            wanted = previous.get("id") if previous is not None else None
+            for candidate in (wanted, default_id, *(f"{default_id}-{k}" for k in range(2, 99))):
+                if candidate and candidate not in taken:
+                    cell["id"] = candidate
+                    taken.add(candidate)
+                    break
+        else:
+            cell.pop("id", None)
+        return cell
+
+    top = make(old_top, "navigation-top")
+    bottom = make(old_bottom, "navigation-bottom")
+    nb["cells"] = rest[:1] + [top] + rest[1:] + [bottom]
+    return nb
+
+
+def navigation_is_current(path: Path, entries: list[NavEntry] | None = None) -> bool:
+    """True when the navigation cells of ``path`` are what ``update_navigation`` makes."""
+    path = Path(path)
+    entries = navigation_entries(path.parent) if entries is None else entries
+    line = navigation_line(path.name, entries)
+    if line is None:
+        return True
+    nb = read_notebook(path)
+    before = nbformat.writes(nb)
+    return nbformat.writes(update_navigation(nb, line)) == before
+
+
+def apply_navigation(nb, path: Path, cache: dict) -> nbformat.NotebookNode:
+    folder = Path(path).resolve().parent
+    if folder not in cache:
+        cache[folder] = navigation_entries(folder)
+    line = navigation_line(Path(path).name, cache[folder])
+    return nb if line is None else update_navigation(nb, line)
+
+
+# ------------------------------------------------------------------------ git
+
+
+class GitError(RuntimeError):
+    pass
+
+
+def uncommitted_notebooks(paths: list[Path]) -> list[Path]:
+    """The tracked ``paths`` whose content differs from HEAD (working tree or index).
+
+    Untracked files are not reported: nothing in git can be lost by rewriting them.
+    Raises GitError when a path is not inside a git work tree (or git is missing).
+    """
+    dirty: list[Path] = []
+    by_folder: dict[Path, list[Path]] = {}
+    for p in paths:
+        p = Path(p).resolve()
+        by_folder.setdefault(p.parent, []).append(p)
+    for folder, files in by_folder.items():
+        cmd = ["git", "--no-optional-locks", "-C", str(folder), "status",
+               "--porcelain=v1", "-z", "--untracked-files=no", "--", *map(str, files)]
+        try:
+            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        except FileNotFoundError as exc:
+            raise GitError("git is not installed") from exc
+        if res.returncode != 0:
+            raise GitError(f"{folder} is not in a git work tree ({res.stderr.strip()})")
+        root = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        records = res.stdout.split("\0")
+        k = 0
+        while k < len(records):
+            rec = records[k]
+            k += 1
+            if len(rec) < 4:
+                continue
+            status, rel = rec[:2], rec[3:]
+            if status[0] in "RC":  # rename/copy: the next record is the source path
+                k += 1
+            dirty.append(Path(root, rel).resolve())
+    wanted = {Path(p).resolve() for p in paths}
+    return sorted(p for p in set(dirty) if p in wanted)
+
+
+# ------------------------------------------------------------------ execution
+
+
+@dataclass
+class RunResult:
+    ok: bool
+    seconds: float
+    message: str = ""
+
+
+def _kernel_manager_class():
+    """An async kernel manager class whose ``python3`` kernel is this very interpreter
+    (a ``python3`` kernelspec elsewhere on the Jupyter path cannot hijack the run)."""
+    import ipykernel.kernelspec
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class CurrentInterpreterSpecs(KernelSpecManager):
+        def get_kernel_spec(self, kernel_name):
+            if kernel_name == KERNELSPEC["name"]:
+                return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
+                                              **ipykernel.kernelspec.get_kernel_dict())
+            return super().get_kernel_spec(kernel_name)
+
+    class CurrentInterpreterKernelManager(AsyncKernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return CurrentInterpreterSpecs(data_dir=self.data_dir)
+
+        @default("transport_encryption")
+        def _transport_encryption_default(self):
+            # CurveZMQ when available: ipykernel warns about plain-text TCP otherwise.
+            import zmq
+
+            return "auto" if zmq.has("curve") else "disabled"
+
+    return CurrentInterpreterKernelManager
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
+
+
+def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float) -> RunResult:
+    """Execute ``nb`` in place. Never raises for notebook errors; see RunResult."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellControlSignal, DeadKernelError
+
+    current = {"index": None}
+
+    def on_cell_start(cell, cell_index, **_):
+        current["index"] = cell_index
+
+    client = NotebookClient(
+        nb, kernel_name=KERNELSPEC["name"], kernel_manager_class=_kernel_manager_class(),
+        timeout=timeout, startup_timeout=120,
+        resources={"metadata": {"path": str(cwd)}},
+        record_timing=False, store_widget_state=False, on_cell_start=on_cell_start,
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+    except (CellControlSignal, DeadKernelError, TimeoutError, RuntimeError) as exc:
+        seconds = time.perf_counter() - start
+        i = current["index"]
+        where = "before the first cell"
+        if i is not None:
+            first = (nb.cells[i].source.strip().splitlines() or [""])[0]
+            code_no = sum(1 for c in nb.cells[: i + 1] if c.cell_type == "code")
+            where = f"code cell #{code_no} ({first[:70]!r})"
+        detail = getattr(exc, "ename", None)
+        summary = f"{detail}: {exc.evalue}" if detail else f"{type(exc).__name__}: {exc}"
+        message = f"failed in {where}\n  {_strip_ansi(summary.splitlines()[0] if summary else '')}"
+        if getattr(exc, "traceback", None):
+            message += "\n" + "\n".join("    " + l for l in _strip_ansi(str(exc)).splitlines()[-25:])
+        return RunResult(False, seconds, message)
+    return RunResult(True, time.perf_counter() - start)
+
+
+def stderr_cells(nb: nbformat.NotebookNode) -> list[int]:
+    return [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+            and any(o.get("output_type") == "stream" and o.get("name") == "stderr"
+                    for o in c.get("outputs", []))]
+
+
+# ------------------------------------------------------------------------ CLI
+
+
+def resolve_notebooks(names: list[str]) -> list[Path]:
+    if not names:
+        return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+    paths = []
+    for name in names:
+        p = Path(name)
+        if not p.exists() and (NOTEBOOK_DIR / name).exists():
+            p = NOTEBOOK_DIR / name
+        if not p.is_file() or p.suffix != ".ipynb":
+            raise SystemExit(f"error: no such notebook: {name}")
+        paths.append(p)
+    return paths
+
+
+def _rel(p: Path) -> str:
+    p = Path(p).resolve()
+    try:
+        return str(p.relative_to(Path.cwd()))
+    except ValueError:
+        return str(p)
+
+
+def cmd_run(paths: list[Path], force: bool, timeout: float) -> int:
+    if not force:
+        try:
+            dirty = uncommitted_notebooks(paths)
+        except GitError as exc:
+            print(f"error: cannot tell whether the notebooks have uncommitted edits: {exc}.\n"
+                  "Re-run with --force to overwrite them anyway.", file=sys.stderr)
+            return 2
+        if dirty:
+            print("error: refusing to overwrite notebooks with uncommitted edits "
+                  "(changed or staged, compared with git HEAD):", file=sys.stderr)
+            for p in dirty:
+                print(f"  {_rel(p)}", file=sys.stderr)
+            print("Commit (or discard) those edits first, or re-run with --force to "
+                  "overwrite them.", file=sys.stderr)
+            return 2
+    cache: dict = {}
+    failed = []
+    total = time.perf_counter()
+    for path in paths:
+        nb = apply_navigation(read_notebook(path), path, cache)
+        print(f"{_rel(path)}: running ...", flush=True)
+        result = execute_notebook(nb, Path(path).resolve().parent, timeout)
+        if not result.ok:
+            print(f"{_rel(path)}: FAILED after {result.seconds:.1f} s, not written; "
+                  f"{result.message}", file=sys.stderr, flush=True)
+            failed.append(path)
+            continue
+        write_notebook(clean_notebook(nb), path)
+        print(f"{_rel(path)}: ok in {result.seconds:.1f} s", flush=True)
+        for i in stderr_cells(nb):
+            print(f"{_rel(path)}: warning: cell {i} wrote to stderr (the notebook tests "
+                  "reject this)", file=sys.stderr)
+    print(f"{len(paths) - len(failed)}/{len(paths)} notebooks regenerated in "
+          f"{time.perf_counter() - total:.1f} s")
+    if failed:
+        print("failed: " + ", ".join(_rel(p) for p in failed), file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_clean(paths: list[Path]) -> int:
+    cache: dict = {}
+    for path in paths:
+        text = Path(path).read_text(encoding="utf-8")
+        nb = clean_notebook(apply_navigation(nbformat.reads(text, as_version=4), path, cache))
+        new = serialize(nb)
+        if new != text:
+            Path(path).write_text(new, encoding="utf-8")
+            print(f"cleaned {_rel(path)}")
+    return 0
+
+
+def cmd_check(paths: list[Path]) -> int:
+    problems = []
+    cache: dict = {}
+    for path in paths:
+        folder = Path(path).resolve().parent
+        if folder not in cache:
+            cache[folder] = navigation_entries(folder)
+        why = []
+        if not is_clean(path):
+            why.append("not clean")
+        if not navigation_is_current(path, cache[folder]):
+            why.append("navigation out of date")
+        if why:
+            problems.append(f"  {_rel(path)}: {', '.join(why)}")
+    if problems:
+        print("These notebooks need `python tools/notebooks.py clean` "
+              "(or `make notebooks`):", file=sys.stderr)
+        print("\n".join(problems), file=sys.stderr)
+        return 1
+    print(f"{len(paths)} notebooks clean")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="tools/notebooks.py", description="Regenerate, clean and check the course notebooks.",
+        epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="update navigation, execute, clean and write notebooks")
+    run.add_argument("--force", action="store_true",
+                     help="overwrite notebooks even if they have uncommitted edits")
+    run.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT,
+                     help=f"per-cell timeout in seconds (default {DEFAULT_CELL_TIMEOUT})")
+    run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    for name, text in (("clean", "update navigation and clean in place (no execution)"),
+                       ("check", "exit 1 if a notebook is not clean or has stale navigation")):
+        sub.add_parser(name, help=text).add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    args = parser.parse_args(argv)
+    paths = resolve_notebooks(args.notebooks)
+    if not paths:
+        print("no notebooks found")
+        return 0
+    if args.command == "run":
+        return cmd_run(paths, args.force, args.timeout)
+    if args.command == "clean":
+        return cmd_clean(paths)
+    return cmd_check(paths)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
