@@ -1,0 +1,120 @@
+"""Checkers for notebook 01, vanishing and exploding gradients.
+
+Every expected value is computed by the numerics (a chain of scalars, the linear theory,
+a float32 network that overflows), never typed in.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..activations import get_activation
+from ..checks import CheckResult, check_function, check_number
+from ..lessons import chain_factors
+from ..mlp import MLP
+from ..stats import layer_stats
+from ..theory import linear_theory
+
+# Exercise 1: a chain of linear units, all with the same weight.
+CHAIN_DEPTH, CHAIN_WEIGHT = 10, 0.9
+# Exercise 3: a deep linear network of this width with weights N(0, sigma_w^2 / width).
+RATIO_WIDTH, RATIO_DEPTH, RATIO_SIGMA_W2 = 256, 20, 1.2
+# Exercise 4: a linear network with N(0, 1) weights in float32.
+OVERFLOW_WIDTH, OVERFLOW_DEPTH, OVERFLOW_SEED = 400, 40, 0
+
+
+def _near(answer: Any, value: float, rtol: float = 0.02) -> bool:
+    try:
+        a = float(answer)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(a) and math.isclose(a, value, rel_tol=rtol)
+
+
+def _with_hint(result: CheckResult, answer: Any, traps: dict[float, str]) -> CheckResult:
+    """Add a targeted hint when a wrong answer matches a known slip."""
+    if result.ok:
+        return result
+    for value, hint in traps.items():
+        if _near(answer, value):
+            return CheckResult(False, f"{result.message} Looks like {hint}")
+    return result
+
+
+def chain_gradient(answer: Any) -> CheckResult:
+    """Ex. 1: dL/dx of a 10-unit linear chain with every w = 0.9 (relative to dL/dh_L = 1)."""
+    expected = chain_factors([CHAIN_WEIGHT] * CHAIN_DEPTH, 1.0, "linear").grad_input
+    result = check_number(
+        answer, expected, name="chain gradient", rtol=0.02,
+        why=(f"each layer multiplies the gradient by w * phi'(z) = {CHAIN_WEIGHT} * 1, so "
+             f"{CHAIN_DEPTH} layers give {CHAIN_WEIGHT}^{CHAIN_DEPTH}: a factor slightly below 1 "
+             "compounds into a gradient that shrinks geometrically with depth."))
+    return _with_hint(result, answer, {
+        CHAIN_WEIGHT * CHAIN_DEPTH: "you added the factors; the chain rule multiplies them.",
+        CHAIN_WEIGHT: "you took one factor; there is one per layer.",
+    })
+
+
+def _tanh_factor(w: np.ndarray, z: np.ndarray) -> np.ndarray:
+    return w * get_activation("tanh").deriv(z)
+
+
+FACTOR_CASES = (
+    (np.array([1.0]), np.array([0.0])),
+    (np.array([0.5, -2.0, 1.5]), np.array([0.3, -1.0, 2.5])),
+    (np.array([1.0, 1.0]), np.array([-8.0, 8.0])),
+)
+
+
+def tanh_factor(fn: Any) -> CheckResult:
+    """Ex. 2: a function factor(w, z) returning the per-layer factor w * tanh'(z)."""
+    return check_function(
+        fn, _tanh_factor, FACTOR_CASES, name="tanh factor", rtol=1e-6, atol=1e-12,
+        why=("tanh'(z) = 1 - tanh(z)^2: 1 at z = 0, nearly 0 for |z| > 3. The factor is "
+             "w * (1 - tanh(z)^2); a saturated unit (large |z|) passes almost no gradient "
+             "whatever its weight."))
+
+
+def gradient_variance_ratio(answer: Any) -> CheckResult:
+    """Ex. 3: Var[dL/dx] / Var[dL/dh_L] for the linear net of RATIO_DEPTH layers at RATIO_SIGMA_W2."""
+    sizes = [RATIO_WIDTH] * (RATIO_DEPTH + 1)
+    pred = linear_theory(sizes, RATIO_SIGMA_W2 / RATIO_WIDTH)
+    expected = float(pred.grad_h_var[0] / pred.grad_h_var[-1])
+    result = check_number(
+        answer, expected, name="gradient variance ratio", rtol=0.05,
+        why=(f"going down through one layer multiplies the gradient's variance by "
+             f"fan_out * Var[W] = sigma_w^2 = {RATIO_SIGMA_W2}, so {RATIO_DEPTH} layers give "
+             f"{RATIO_SIGMA_W2}^{RATIO_DEPTH}."))
+    return _with_hint(result, answer, {
+        RATIO_SIGMA_W2 * RATIO_DEPTH: "you added sigma_w^2 once per layer; the factors multiply.",
+        math.sqrt(expected): "the ratio of standard deviations; the question asks for variances.",
+    })
+
+
+@lru_cache(maxsize=1)
+def _float32_overflow_layer() -> int:
+    # Measured, not derived: the network of the exercise, run once and remembered.
+    net = MLP([OVERFLOW_WIDTH] * (OVERFLOW_DEPTH + 1), activation="linear", init="normal",
+              std=1.0, seed=OVERFLOW_SEED, dtype=np.float32)
+    stats = layer_stats(net, batch=64, rng=np.random.default_rng(OVERFLOW_SEED))
+    if stats.forward_overflow is None:  # pragma: no cover - would mean the setup is wrong
+        raise RuntimeError(f"the exercise network did not overflow in {OVERFLOW_DEPTH} layers")
+    return stats.forward_overflow
+
+
+def float32_overflow_layer(answer: Any) -> CheckResult:
+    """Ex. 4: the first layer whose activations overflow float32 (linear, N(0, 1) weights, width 400)."""
+    expected = float(_float32_overflow_layer())
+    crossing = math.log(float(np.finfo(np.float32).max)) / math.log(math.sqrt(OVERFLOW_WIDTH))
+    return check_number(
+        answer, expected, name="float32 overflow layer", rtol=0.0, atol=2,
+        why=(f"each layer multiplies the standard deviation of h by sqrt(fan_in * Var[W]) = "
+             f"sqrt({OVERFLOW_WIDTH}) = {math.sqrt(OVERFLOW_WIDTH):g}, so after l layers entries "
+             f"are about {math.sqrt(OVERFLOW_WIDTH):g}^l; float32 holds at most "
+             f"{float(np.finfo(np.float32).max):.3g}, and {math.sqrt(OVERFLOW_WIDTH):g}^l passes "
+             f"it at l = log(max) / log({math.sqrt(OVERFLOW_WIDTH):g}) = {crossing:.1f} (the "
+             "largest of many entries is a few standard deviations out, so about a layer earlier; "
+             "checked within 2 layers)."))

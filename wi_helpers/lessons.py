@@ -1,0 +1,151 @@
+"""Small lesson-specific numerics shared by the notebooks (pure NumPy).
+
+* `chain_factors` / `ScalarChain`: a network one unit wide, where back-propagation is a
+  plain product of scalars w_l * phi'(z_l) (notebook 01).
+* `weight_scale_sweep`: the same network drawn at several weight scales sigma_w^2, each with
+  its measured per-layer statistics and the theory's prediction (notebook 01, and anyone
+  comparing scales).
+* `second_moment_parts`: E[h^2] split into Var[h] + E[h]^2, the split that matters for the
+  logistic, whose mean is about 0.5 (notebook 02).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from .activations import Activation, get_activation
+from .init import _check_positive_number
+from .mlp import MLP
+from .stats import LayerStats, layer_stats, moments
+from .theory import Prediction, linear_theory, mean_field
+
+
+@dataclass(frozen=True)
+class ScalarChain:
+    """Forward values and backward factors of a network one unit wide (layers l = 1..L)."""
+
+    w: np.ndarray       # weights w_l
+    z: np.ndarray       # pre-activations z_l = w_l h_{l-1} + b_l
+    h: np.ndarray       # activations h_l = phi(z_l); h[0] is the input x (length L + 1)
+    deriv: np.ndarray   # phi'(z_l)
+
+    @property
+    def factors(self) -> np.ndarray:
+        """The per-layer factors dh_l/dh_{l-1} = w_l * phi'(z_l)."""
+        with np.errstate(all="ignore"):
+            return self.w * self.deriv
+
+    @property
+    def grad_input(self) -> float:
+        """dh_L/dx: the product of all the factors (the chain rule, one unit per layer)."""
+        # Multiplied from the top down, (g * phi'(z_l)) * w_l, in the order back-propagation
+        # uses, so that it equals MLP.backward on a 1-wide network to the last bit.
+        g = 1.0
+        with np.errstate(all="ignore"):  # a long chain may under- or overflow: that is the lesson
+            for w, d in zip(self.w[::-1], self.deriv[::-1]):
+                g = (g * d) * w
+        return float(g)
+
+
+def _as_float_vector(name: str, values: object) -> np.ndarray:
+    if isinstance(values, (str, bytes)):
+        raise TypeError(f"{name} must be a sequence of numbers, got {type(values).__name__} {values!r}")
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a sequence of numbers, got {values!r}") from None
+    if arr.ndim != 1 or arr.size < 1:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must hold finite numbers, got {values!r}")
+    return arr
+
+
+def chain_factors(weights: Sequence[float], x: float, activation: str | Activation = "tanh",
+                  biases: Sequence[float] | None = None) -> ScalarChain:
+    """Run a one-unit-per-layer network on input x and return its per-layer factors w_l phi'(z_l)."""
+    w = _as_float_vector("weights", weights)
+    b = np.zeros_like(w) if biases is None else _as_float_vector("biases", biases)
+    if b.shape != w.shape:
+        raise ValueError(f"biases must have one number per layer ({w.size}), got {b.size}")
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(float(x)):
+        raise ValueError(f"x must be a finite number, got {x!r}")
+    act = get_activation(activation)
+    h = np.empty(w.size + 1)
+    z = np.empty(w.size)
+    d = np.empty(w.size)
+    h[0] = float(x)
+    with np.errstate(all="ignore"):
+        for l in range(w.size):
+            z[l] = w[l] * h[l] + b[l]
+            h[l + 1] = act.fn(z[l : l + 1])[0]
+            d[l] = act.deriv_from_output(z[l : l + 1], h[l + 1 : l + 2])[0]
+    return ScalarChain(w=w, z=z, h=h, deriv=d)
+
+
+def _check_int(name: str, value: object, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def weight_scale_sweep(sigma_w2: Sequence[float], *, width: int, depth: int,
+                       activation: str = "linear", batch: int = 256, seed: int = 0,
+                       dtype=np.float64) -> dict[str, tuple[LayerStats, Prediction]]:
+    """Measured stats and predicted variances of `depth` layers of `width` units, per sigma_w^2.
+
+    Weights are N(0, sigma_w^2 / width). Every network is drawn from the same seed, so the
+    networks differ only by the scale of their weights, and all see the same probe input
+    and output gradient (both N(0, 1)). The prediction is `linear_theory` for the identity
+    and `mean_field` otherwise. Keys read like "σw² = 1.25".
+    """
+    if isinstance(sigma_w2, (str, bytes)) or not isinstance(sigma_w2, (Sequence, np.ndarray)):
+        raise TypeError(f"sigma_w2 must be a sequence of numbers such as [0.8, 1.0, 1.25], "
+                        f"got {type(sigma_w2).__name__} {sigma_w2!r}")
+    scales = [_check_positive_number("sigma_w2", s, allow_zero=False) for s in sigma_w2]
+    if not scales:
+        raise ValueError("sigma_w2 must hold at least one value")
+    width = _check_int("width", width, 1)
+    depth = _check_int("depth", depth, 1)
+    batch = _check_int("batch", batch, 1)
+    seed = _check_int("seed", seed, 0)
+    act = get_activation(activation)
+    sizes = [width] * (depth + 1)
+    out: dict[str, tuple[LayerStats, Prediction]] = {}
+    for s2 in scales:
+        net = MLP(sizes, activation=act.name, init="normal", std=math.sqrt(s2 / width),
+                  seed=seed, dtype=dtype)
+        stats = layer_stats(net, batch=batch, rng=np.random.default_rng(seed + 1))
+        pred = (linear_theory(sizes, s2 / width) if act.name == "linear"
+                else mean_field(sizes, act, s2 / width))
+        out[f"σw² = {s2:g}"] = (stats, pred)
+    return out
+
+
+@dataclass(frozen=True)
+class SecondMomentParts:
+    """E[h^2] = Var[h] + E[h]^2, the three numbers of one array."""
+
+    mean: float
+    var: float
+    m2: float
+
+    @property
+    def mean_share(self) -> float:
+        """Fraction of the second moment that is the squared mean, E[h]^2 / E[h^2]."""
+        return self.mean ** 2 / self.m2 if self.m2 > 0 else 0.0
+
+
+def second_moment_parts(h: np.ndarray) -> SecondMomentParts:
+    """Mean, variance and second moment E[h^2] of all entries of h (finite values required)."""
+    arr = np.asarray(h)
+    if arr.size == 0 or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"h must be a non-empty numeric array, got shape {arr.shape} dtype {arr.dtype}")
+    mean, std, m2 = moments(arr)
+    if not math.isfinite(m2):
+        raise ValueError("h must hold finite values (found inf or nan)")
+    return SecondMomentParts(mean=mean, var=std * std, m2=m2)
