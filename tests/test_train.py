@@ -1,0 +1,281 @@
+"""Tests for wi_helpers.train: the loss, the SGD loop, the recorder, interrupts, validation."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from wi_helpers import MLP
+from wi_helpers.train import (PERCENTILES, History, Recorder, error_rate, softmax_nll, train)
+
+
+def _blobs(n: int, rng: np.random.Generator, n_inputs: int = 8, n_classes: int = 3):
+    """Gaussian blobs around well-separated centres: an easy task, ~100% separable."""
+    centres = 3.0 * np.eye(n_classes, n_inputs)
+    y = rng.integers(0, n_classes, n)
+    X = centres[y] + 0.5 * rng.standard_normal((n, n_inputs))
+    return X, y
+
+
+def _net(activation="tanh", init="glorot_uniform", sizes=(8, 16, 16, 3), seed=0):
+    return MLP(list(sizes), activation=activation, init=init, output_activation="linear", seed=seed)
+
+
+def _run(net=None, n_updates=60, seed=1, **kw):
+    rng = np.random.default_rng(0)
+    X, y = _blobs(400, rng)
+    Xt, yt = _blobs(200, rng)
+    net = net or _net()
+    args = dict(X_test=Xt, y_test=yt, lr=0.05, batch_size=10, n_updates=n_updates,
+                rng=np.random.default_rng(seed), record_every=10, eval_every=20, progress=False)
+    args.update(kw)
+    return train(net, X, y, **args), net, (X, y, Xt, yt)
+
+
+# ---------------------------------------------------------------------------- loss
+
+
+def test_softmax_nll_value_matches_direct_computation():
+    rng = np.random.default_rng(0)
+    logits = rng.standard_normal((7, 5)) * 3
+    y = rng.integers(0, 5, 7)
+    p = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    loss, grad = softmax_nll(logits, y)
+    assert loss == pytest.approx(-np.mean(np.log(p[np.arange(7), y])), rel=1e-12)
+    onehot = np.eye(5)[y]
+    np.testing.assert_allclose(grad, (p - onehot) / 7, rtol=1e-10, atol=1e-15)
+
+
+def test_softmax_nll_gradient_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    logits = rng.standard_normal((4, 6))
+    y = np.array([0, 5, 2, 2])
+    _, grad = softmax_nll(logits, y)
+    eps = 1e-6
+    numeric = np.zeros_like(logits)
+    for idx in np.ndindex(*logits.shape):
+        up, down = logits.copy(), logits.copy()
+        up[idx] += eps
+        down[idx] -= eps
+        numeric[idx] = (softmax_nll(up, y)[0] - softmax_nll(down, y)[0]) / (2 * eps)
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_nll_is_stable_for_huge_logits():
+    logits = np.array([[1000.0, 0.0, -1000.0], [0.0, 800.0, 0.0]])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
+        loss, grad = softmax_nll(logits, np.array([0, 0]))
+    assert loss == pytest.approx(400.0)  # (0 + 800) / 2
+    assert np.isfinite(grad).all()
+
+
+@pytest.mark.parametrize("logits, y, match", [
+    (np.zeros(3), np.array([0]), "logits must have shape"),
+    (np.zeros((2, 3)), np.array([0]), "y must be a 1-D array of 2"),
+    (np.zeros((2, 3)), np.array([0, 3]), "labels in 0..2"),
+    (np.zeros((2, 3)), np.array([0, -1]), "labels in 0..2"),
+    (np.array([[0.0, np.nan, 0.0]]), np.array([0]), "logits must be finite"),
+])
+def test_softmax_nll_rejects_bad_input(logits, y, match):
+    with pytest.raises(ValueError, match=match):
+        softmax_nll(logits, y)
+
+
+def test_softmax_nll_rejects_float_labels():
+    with pytest.raises(TypeError, match="y must hold integer"):
+        softmax_nll(np.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+# --------------------------------------------------------------------------- train
+
+
+def test_training_learns_an_easy_task():
+    hist, net, (_, _, Xt, yt) = _run(n_updates=200)
+    assert hist.test_error[0] > 0.4  # chance is 2/3 for 3 classes
+    assert hist.final_test_error <= 0.02  # stated: >= 98% accuracy within 200 updates
+    assert error_rate(net, Xt, yt) == hist.final_test_error
+    assert hist.eval_update[-1] == 200 and hist.updates_done == 200 and not hist.interrupted
+
+
+def test_sgd_step_equals_mlp_backward_update():
+    """One update equals W -= lr * dC/dW computed with MLP.backward on the same batch."""
+    rng = np.random.default_rng(0)
+    X, y = _blobs(10, rng)
+    net, ref = _net(seed=3), _net(seed=3)
+    lr = 0.1
+    train(net, X, y, X_test=X, y_test=y, lr=lr, batch_size=10, n_updates=1,
+          rng=np.random.default_rng(0), progress=False)
+    _, g = softmax_nll(ref.forward(X), y)  # a full batch: the order does not matter
+    grads = ref.backward(g)
+    for l in range(ref.depth):
+        np.testing.assert_allclose(net.weights[l], ref.weights[l] - lr * grads.W[l], rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(net.biases[l], ref.biases[l] - lr * grads.b[l], rtol=1e-12, atol=1e-14)
+
+
+def test_history_shapes_and_record_steps():
+    hist, net, _ = _run(n_updates=55)
+    H, L, P = net.depth - 1, net.depth, len(PERCENTILES)
+    R = 7  # 0, 10, ..., 50 and the last update 55
+    np.testing.assert_array_equal(hist.update, [0, 10, 20, 30, 40, 50, 55])
+    np.testing.assert_array_equal(hist.eval_update, [0, 20, 40, 55])
+    assert hist.h_mean.shape == hist.h_std.shape == hist.grad_z_var.shape == (R, H)
+    assert hist.h_percentiles.shape == (R, H, P) and hist.grad_W_var.shape == (R, L)
+    B = len(hist.h_edges) - 1
+    assert hist.h_hist.shape == hist.grad_hist.shape == (R, H, B)
+    # every monitoring entry is counted once (values outside the edges in the end bins)
+    assert (hist.h_hist.sum(axis=2) == 200 * 16).all() and (hist.grad_hist.sum(axis=2) == 200 * 16).all()
+    assert np.isnan(hist.train_loss[0]) and np.isfinite(hist.train_loss[1:]).all()
+    assert hist.h_edges[0] == -1 and hist.h_edges[-1] == 1  # tanh's range
+
+
+def test_recorder_statistics_match_direct_computation():
+    rng = np.random.default_rng(0)
+    X, y = _blobs(300, rng)
+    Xm, ym = _blobs(50, rng)
+    net = _net(activation="sigmoid", init="standard")
+    rec = Recorder(Xm, ym, bins=20, grad_range=(-0.2, 0.2))
+    hist = train(net, X, y, X_test=Xm, y_test=ym, lr=0.5, n_updates=30, record_every=30,
+                 rng=np.random.default_rng(2), recorder=rec, progress=False)
+    # The last record (update 30) was taken with the final weights: recompute it directly.
+    out = net.forward(Xm)
+    p = np.exp(out - out.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    nll = -np.log(p[np.arange(50), ym])
+    dC_dout = p - np.eye(3)[ym]  # per-example gradient of each NLL
+    grads = net.backward(dC_dout)
+    assert hist.update[-1] == 30
+    assert hist.monitor_loss[-1] == pytest.approx(nll.mean(), rel=1e-12)
+    assert hist.monitor_error[-1] == pytest.approx(np.mean(out.argmax(axis=1) != ym))
+    edges_h = np.linspace(0, 1, 21)  # the sigmoid's range, fixed
+    edges_g = np.linspace(-0.2, 0.2, 21)
+    np.testing.assert_allclose(hist.h_edges, edges_h)
+    np.testing.assert_allclose(hist.grad_edges, edges_g)
+    for l in range(net.depth - 1):
+        h = net.h[l + 1]
+        assert hist.h_mean[-1, l] == pytest.approx(h.mean(), rel=1e-12)
+        assert hist.h_std[-1, l] == pytest.approx(h.std(), rel=1e-12)
+        np.testing.assert_allclose(hist.h_percentiles[-1, l], np.percentile(h, PERCENTILES), rtol=1e-12)
+        np.testing.assert_array_equal(hist.h_hist[-1, l], np.histogram(h, edges_h)[0])
+        gz = grads.z[l]
+        expected = np.histogram(np.clip(gz, -0.2, 0.2), edges_g)[0]
+        np.testing.assert_array_equal(hist.grad_hist[-1, l], expected)
+        assert hist.grad_z_var[-1, l] == pytest.approx(gz.var(), rel=1e-10)
+    for l in range(net.depth):
+        # Var of dC/dW for the mean NLL over the monitoring batch
+        assert hist.grad_W_var[-1, l] == pytest.approx(np.var(grads.W[l] / 50), rel=1e-10)
+
+
+def test_same_seed_same_run_and_different_seed_differs():
+    a, net_a, _ = _run(n_updates=40, seed=5)
+    b, net_b, _ = _run(n_updates=40, seed=5)
+    c, net_c, _ = _run(n_updates=40, seed=6)
+    for name in ("test_error", "train_loss", "h_mean", "h_percentiles", "grad_hist", "grad_W_var"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    np.testing.assert_array_equal(net_a.weights[0], net_b.weights[0])
+    assert not np.array_equal(net_a.weights[0], net_c.weights[0])
+
+
+class _StopAt(Recorder):
+    """A recorder that raises KeyboardInterrupt when asked to record update `stop`."""
+
+    def __init__(self, *args, stop: int, **kw):
+        super().__init__(*args, **kw)
+        self.stop = stop
+
+    def record(self, net, update, train_loss=float("nan")):
+        if update == self.stop:
+            raise KeyboardInterrupt
+        super().record(net, update, train_loss)
+
+
+def test_keyboard_interrupt_returns_history_so_far():
+    rng = np.random.default_rng(0)
+    _, _, (X, y, Xt, yt) = _run(n_updates=1)
+    rec = _StopAt(Xt[:50], yt[:50], stop=30)
+    hist = train(_net(), X, y, X_test=Xt, y_test=yt, lr=0.05, n_updates=100, record_every=10,
+                 eval_every=20, rng=rng, recorder=rec, progress=False)
+    assert hist.interrupted and "interrupted after 30 of 100" in hist.note
+    assert hist.updates_done == 30 and hist.n_updates == 100
+    np.testing.assert_array_equal(hist.update, [0, 10, 20])
+    np.testing.assert_array_equal(hist.eval_update, [0, 20, 30])  # curve ends where it stopped
+    assert hist.h_mean.shape[0] == 3 and hist.grad_hist.shape[0] == 3
+
+
+def test_interrupt_before_any_record_gives_empty_arrays():
+    rng = np.random.default_rng(0)
+    _, _, (X, y, Xt, yt) = _run(n_updates=1)
+    hist = train(_net(), X, y, X_test=Xt, y_test=yt, lr=0.05, n_updates=10, rng=rng,
+                 recorder=_StopAt(Xt, yt, stop=0), progress=False)
+    assert hist.interrupted and hist.updates_done == 0 and len(hist.update) == 0
+
+
+def test_history_round_trips_through_npz(tmp_path):
+    hist, _, _ = _run(n_updates=20)
+    np.savez(tmp_path / "h.npz", **hist.to_npz_dict())
+    back = History.from_npz_dict(np.load(tmp_path / "h.npz"))
+    assert back.activation == "tanh" and back.sizes == hist.sizes and back.lr == hist.lr
+    np.testing.assert_array_equal(back.grad_hist, hist.grad_hist)
+    assert back.final_test_error == hist.final_test_error
+
+
+# ---------------------------------------------------------------------- validation
+
+
+@pytest.mark.parametrize("change, exc, match", [
+    (dict(lr=0.0), ValueError, "lr must be a finite number > 0"),
+    (dict(lr=-1.0), ValueError, "lr must be"),
+    (dict(lr=float("nan")), ValueError, "lr must be"),
+    (dict(n_updates=0), ValueError, "n_updates must be an integer >= 1"),
+    (dict(batch_size=0), ValueError, "batch_size must be an integer >= 1"),
+    (dict(batch_size=10_000), ValueError, "batch_size must be at most"),
+    (dict(record_every=0), ValueError, "record_every"),
+    (dict(eval_every=2.5), ValueError, "eval_every"),
+    (dict(rng=0), TypeError, "rng must be a numpy.random.Generator"),
+    (dict(progress="yes"), ValueError, "progress must be True, False or 'auto'"),
+    (dict(X=np.zeros((5, 7))), ValueError, r"X must have shape \(n, 8\)"),
+    (dict(y=np.zeros(3, dtype=int)), ValueError, "y must be a 1-D array of 400"),
+    (dict(y=np.full(400, 3)), ValueError, "y must hold labels in 0..2"),
+    (dict(X_test=np.zeros((5, 9))), ValueError, "X_test must have shape"),
+    (dict(y_test=np.full(200, 7)), ValueError, "y_test must hold labels in 0..2"),
+    (dict(y_test=np.zeros(200)), TypeError, "y_test must hold integer"),
+    (dict(net="a network"), TypeError, "net must be an MLP"),
+    (dict(recorder="r"), TypeError, "recorder must be a Recorder"),
+])
+def test_bad_arguments_raise_before_any_work(change, exc, match):
+    rng = np.random.default_rng(0)
+    X, y = _blobs(400, rng)
+    Xt, yt = _blobs(200, rng)
+    net = _net()
+    before = [W.copy() for W in net.weights]
+    args = dict(net=net, X=X, y=y, X_test=Xt, y_test=yt, lr=0.1, n_updates=5,
+                rng=np.random.default_rng(0), progress=False)
+    args.update(change)
+    with pytest.raises(exc, match=match):
+        train(args.pop("net"), args.pop("X"), args.pop("y"), **args)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.weights))
+
+
+def test_train_needs_a_linear_output():
+    rng = np.random.default_rng(0)
+    X, y = _blobs(50, rng)
+    net = MLP([8, 16, 3], activation="tanh", seed=0)  # tanh output: not logits
+    with pytest.raises(ValueError, match="output_activation='linear'"):
+        train(net, X, y, X_test=X, y_test=y, lr=0.1, n_updates=5, rng=rng, progress=False)
+
+
+def test_a_used_recorder_is_refused():
+    hist, _, (X, y, Xt, yt) = _run(n_updates=10)
+    rec = Recorder(Xt, yt)
+    rec.record(_net(), 0)
+    with pytest.raises(ValueError, match="fresh Recorder"):
+        train(_net(), X, y, X_test=Xt, y_test=yt, lr=0.1, n_updates=5,
+              rng=np.random.default_rng(0), recorder=rec, progress=False)
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(bins=0), "bins must be a positive integer"),
+    (dict(percentiles=(50, 101)), "percentiles must be numbers in"),
+    (dict(grad_range=(1.0, -1.0)), "grad_range must be None or two finite"),
+])
+def test_recorder_rejects_bad_arguments(kw, match):
+    with pytest.raises(ValueError, match=match):
+        Recorder(np.zeros((4, 8)), np.zeros(4, dtype=int), **kw)
