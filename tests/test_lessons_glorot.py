@@ -1,0 +1,151 @@
+"""Numerics of notebooks 03 and 04 (wi_helpers.lessons_glorot)."""
+import math
+
+import numpy as np
+import pytest
+
+from wi_helpers import MLP, get_activation, jacobian_singular_values, layer_stats, mean_field, weight_bound
+from wi_helpers import lessons_glorot as lg
+
+
+def test_centred_sigmoid_is_the_shifted_logistic_and_works_in_an_mlp():
+    z = np.linspace(-8, 8, 161) + 1e-3
+    act = lg.CENTRED_SIGMOID
+    np.testing.assert_allclose(act.fn(z), get_activation("sigmoid").fn(z) - 0.5, atol=1e-15)
+    fd = (act.fn(z + 1e-6) - act.fn(z - 1e-6)) / 2e-6
+    np.testing.assert_allclose(act.deriv(z), fd, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(act.deriv_from_output(z, act.fn(z)), act.deriv(z), atol=1e-15)
+    assert act.deriv(np.zeros(1))[0] == pytest.approx(0.25)
+    net = MLP([50, 40, 30], activation=act, seed=0)
+    stats = layer_stats(net, batch=64, rng=np.random.default_rng(0))
+    assert stats.activation == "centred_sigmoid"
+    assert np.all(np.abs(stats.h_mean) < 0.05)  # zero-mean outputs
+    pred = mean_field([50, 40, 30], act, 1 / 50)
+    assert np.all(np.isfinite(pred.h_m2))
+
+
+def test_product_variance_formula_and_samples():
+    assert lg.product_variance(2.0, 3.0) == 6.0
+    # Var[w]Var[x] + Var[w]E[x]^2 + Var[x]E[w]^2
+    assert lg.product_variance(2.0, 3.0, w_mean=1.0, x_mean=0.5) == pytest.approx(6 + 0.5 + 3)
+    rng = np.random.default_rng(1)
+    for kw in ({}, {"x_mean": 0.5}, {"w_mean": -0.2, "x_mean": 1.0}):
+        p = lg.sample_product(400_000, w_var=0.01, x_var=0.25, rng=rng, **kw)
+        assert p.var() == pytest.approx(lg.product_variance(0.01, 0.25, **kw), rel=0.02)
+    a = lg.sample_product(10, w_var=1, x_var=1, rng=np.random.default_rng(5))
+    b = lg.sample_product(10, w_var=1, x_var=1, rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(a, b)
+
+
+def test_product_inputs_are_validated():
+    with pytest.raises(ValueError, match="w_var"):
+        lg.product_variance(-1.0, 1.0)
+    with pytest.raises(ValueError, match="x_mean"):
+        lg.product_variance(1.0, 1.0, x_mean=float("nan"))
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        lg.sample_product(0, w_var=1, x_var=1, rng=np.random.default_rng())
+    with pytest.raises(TypeError, match="rng"):
+        lg.sample_product(5, w_var=1, x_var=1, rng=0)
+
+
+def test_single_signed_fraction():
+    g = np.array([[1.0, -1.0, 0.0], [2.0, 3.0, -1.0], [0.0, -2.0, -4.0]])
+    assert lg.single_signed_fraction(g) == pytest.approx(2 / 3)  # columns 0 and 2
+    with pytest.raises(ValueError, match="grad_W"):
+        lg.single_signed_fraction(np.ones(3))
+    with pytest.raises(ValueError, match="finite"):
+        lg.single_signed_fraction(np.array([[np.nan]]))
+
+
+def test_per_example_single_signed_matches_one_example_backward():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((6, 20))
+    for act in ("sigmoid", "tanh"):
+        net = MLP([20, 15, 12, 4], activation=act, init="standard", seed=2)
+        G = rng.standard_normal((6, 4))
+        net.forward(X)
+        frac = lg.per_example_single_signed(net, net.backward(G))
+        assert frac.shape == (6, 3)
+        for i in range(6):  # the same numbers from a forward/backward of example i alone
+            net.forward(X[i:i + 1])
+            grads = net.backward(G[i:i + 1])
+            assert [lg.single_signed_fraction(gW) for gW in grads.W] == pytest.approx(frac[i])
+        if act == "sigmoid":
+            assert np.all(frac[:, 1:] == 1.0)  # all inputs positive: every column one-signed
+        else:
+            assert np.all(frac[:, 1:] == 0.0)  # 15 or 12 mixed-sign inputs: none
+    with pytest.raises(TypeError, match="Gradients"):
+        lg.per_example_single_signed(net, None)
+
+
+def test_zigzag_positive_inputs_move_every_weight_together_and_converge_slower():
+    common = dict(n_steps=150, lr=0.5)
+    pos = lg.zigzag_sgd([1.0, -1.0], inputs="positive", rng=np.random.default_rng(0), **common)
+    cen = lg.zigzag_sgd([1.0, -1.0], inputs="centred", rng=np.random.default_rng(0), **common)
+    assert pos.same_sign.all()                  # positive inputs: both weights move together
+    assert 0.3 < cen.same_sign.mean() < 0.7     # centred inputs: about half the time
+    assert pos.w.shape == (151, 2) and pos.distance[0] == pytest.approx(math.sqrt(2))
+    # Same E[h_i^2] = 1/3; along w* - w0 = (1, -1) the positive inputs' curvature is only
+    # Var[h_i] = 1/12 against 1/3 for the centred ones: about 4 times slower.
+    assert 2.5 * cen.steps_to(0.1) < pos.steps_to(0.1)
+    assert pos.steps_to(1e-30) is None
+    with pytest.raises(ValueError, match="w_star"):
+        lg.zigzag_sgd([1.0], inputs="positive", n_steps=3, lr=0.1, rng=np.random.default_rng())
+    with pytest.raises(ValueError, match="lr"):
+        lg.zigzag_sgd([1.0, 2.0], inputs="positive", n_steps=3, lr=0.0, rng=np.random.default_rng())
+    with pytest.raises(ValueError, match="inputs"):
+        lg.zigzag_sgd([1.0, 2.0], inputs="sigmoid", n_steps=3, lr=0.1, rng=np.random.default_rng())
+
+
+def test_quarter_circle_mean_matches_a_large_square_gaussian_matrix():
+    n = 400
+    W = np.random.default_rng(0).normal(0, math.sqrt(0.5 / n), (n, n))
+    s = np.linalg.svd(W, compute_uv=False)
+    assert s.mean() == pytest.approx(lg.quarter_circle_mean(math.sqrt(0.5)), rel=0.01)
+    # a linear network's layer Jacobian is W^T: same value through jacobian_singular_values
+    net = MLP([n, n], activation="linear", init="lecun_normal", seed=1)
+    net.forward(np.ones((1, n)))
+    assert jacobian_singular_values(net, 1)[0].mean() == pytest.approx(lg.quarter_circle_mean(1.0), rel=0.01)
+    with pytest.raises(ValueError, match="sigma"):
+        lg.quarter_circle_mean(-1)
+
+
+def test_torch_conventions():
+    assert lg.torch_calculate_gain("tanh") == pytest.approx(5 / 3)
+    assert lg.torch_calculate_gain("relu") == pytest.approx(math.sqrt(2))
+    assert lg.torch_calculate_gain("sigmoid") == 1.0
+    assert lg.torch_calculate_gain("leaky_relu") == pytest.approx(math.sqrt(2 / (1 + 0.01 ** 2)))
+    assert lg.torch_calculate_gain("selu") == 0.75
+    with pytest.raises(ValueError, match="softsign"):
+        lg.torch_calculate_gain("softsign")
+    assert lg.torch_fans((256, 784)) == (784, 256)          # (out, in)
+    assert lg.torch_fans((16, 3, 5, 5)) == (75, 400)         # conv: times the kernel area
+    with pytest.raises(ValueError, match="2 dimensions"):
+        lg.torch_fans((5,))
+    # nn.Linear's default kaiming_uniform_(a=sqrt(5)) is Glorot's "standard" U[-1/sqrt(n), 1/sqrt(n)]
+    b = lg.torch_kaiming_uniform_bound((256, 784), a=math.sqrt(5))
+    assert b == pytest.approx(1 / math.sqrt(784))
+    assert b == pytest.approx(weight_bound("standard", 784, 256))
+    # a NumPy-style (in, out) array gives PyTorch the wrong fan
+    assert lg.torch_kaiming_uniform_bound((784, 256), nonlinearity="relu") == pytest.approx(
+        math.sqrt(3) * math.sqrt(2) / math.sqrt(256))
+    with pytest.raises(ValueError, match="mode"):
+        lg.torch_kaiming_uniform_bound((2, 2), mode="avg")
+
+
+def test_truncated_normal_std_is_keras_constant_and_matches_samples():
+    assert lg.truncated_normal_std(2.0) == pytest.approx(0.87962566103423978, rel=1e-15)
+    u = np.random.default_rng(0).standard_normal(1_000_000)
+    assert u[np.abs(u) <= 1.5].std() == pytest.approx(lg.truncated_normal_std(1.5), rel=0.005)
+    assert lg.truncated_normal_std(50.0) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="cut"):
+        lg.truncated_normal_std(0.0)
+
+
+def test_lessons_glorot_imports_no_plotting_library():
+    import subprocess
+    import sys
+    code = ("import sys, wi_helpers.lessons_glorot, wi_helpers.exercises.nb03, wi_helpers.exercises.nb04; "
+            "print(any(m.split('.')[0] in ('matplotlib', 'ipywidgets') for m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
