@@ -19,10 +19,11 @@ run    Refuses (before touching anything) when a notebook to be overwritten has
 clean  Update the navigation cells and clean, in place (no execution).
 check  Exit 1 listing the notebooks that are not clean or whose navigation is stale.
 
-"Clean" (see ``clean_notebook``): execution counts nulled, volatile cell metadata
-dropped, notebook metadata reduced to a fixed kernelspec and ``language_info.name``,
-widget state removed, widget-view mime bundles reduced to their static fallbacks,
-and the JSON written by ``nbformat`` (indent 1, sorted keys, trailing newline).
+"Clean" (see ``clean_notebook``): execution counts renumbered 1, 2, 3, ... top to
+bottom (deterministic, and nbval needs counts), volatile cell metadata dropped,
+notebook metadata reduced to a fixed kernelspec and ``language_info.name``, widget
+state removed, widget-view mime bundles reduced to their static fallbacks, and the
+JSON written by ``nbformat`` (indent 1, sorted keys, trailing newline).
 Outputs are kept: the notebooks are committed executed so that they read well on
 GitHub.
 
@@ -85,9 +86,9 @@ def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
 # ------------------------------------------------------------------------- clean
 
 
-def _clean_output(output: dict) -> None:
+def _clean_output(output: dict, count: int | None) -> None:
     if output.get("output_type") == "execute_result":
-        output["execution_count"] = None
+        output["execution_count"] = count
     data = output.get("data")
     if isinstance(data, dict) and WIDGET_VIEW_MIME in data:
         # The widget state is not committed, so the view could not render; keep the
@@ -100,15 +101,27 @@ def _clean_output(output: dict) -> None:
 
 
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Strip volatile state from ``nb`` in place and return it (idempotent)."""
+    """Strip volatile state from ``nb`` in place and return it (idempotent).
+
+    Execution counts are not nulled but renumbered 1, 2, 3, ... over the non-empty
+    code cells, top to bottom (what a clean top-to-bottom run gives anyway): as
+    deterministic as null, and nbval needs them -- it rejects a cell whose
+    execution_count is null but which has outputs ("Unrun reference cell has
+    outputs"), and compares outputs only for cells with a count.
+    """
+    count = 0
     for cell in nb.cells:
         cell["metadata"] = nbformat.from_dict(
             {k: v for k, v in cell.get("metadata", {}).items() if k in KEPT_CELL_METADATA}
         )
         if cell.cell_type == "code":
-            cell["execution_count"] = None
+            number = None
+            if cell.source.strip():
+                count += 1
+                number = count
+            cell["execution_count"] = number
             for output in cell.get("outputs", []):
-                _clean_output(output)
+                _clean_output(output, number)
     nb["metadata"] = nbformat.from_dict(
         {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
     )
