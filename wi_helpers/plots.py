@@ -419,8 +419,6 @@ class _VarianceArtists:
         caption = f"Simulation: {stats.summary()}."
         if notes:
             caption += "\n" + "\n".join(n + "." for n in notes)
-        if self.sat is not None:
-            caption += f"\n{SATURATION_RULE}."
         self.caption.set_text(_wrap(self.fig, caption))
 
 
