@@ -1,0 +1,253 @@
+"""The dashboards: driven through their controls without a frontend (Agg backend).
+
+Each test sets a control's .value, as the frontend would, and checks what the figure now
+draws against a fresh computation with the same seeds, what the status line says, and that
+the figure was updated in place rather than rebuilt.
+"""
+from __future__ import annotations
+
+import base64
+
+import matplotlib
+import numpy as np
+import pytest
+
+from wi_helpers import MLP, footprint_bytes, layer_histograms, layer_stats, mean_field, scheme_weight_var
+from wi_helpers import widgets
+from wi_helpers.widgets import CONTROLS, DASHBOARD_MAX_BYTES, histogram_dashboard, variance_dashboard
+
+
+def _sim(ax):
+    return [l for l in ax.lines if l.get_linestyle() == "-" and l.get_marker() == "o"
+            and l.get_visible()][0]
+
+
+def _theory(ax):
+    found = [l for l in ax.lines if l.get_linestyle() == "--" and l.get_visible()]
+    return found[0] if found else None
+
+
+def _expected(sizes, *, activation="tanh", init="glorot_uniform", std=None, gain=1.0, bias=0.0,
+              batch=256, seed=0):
+    net = MLP(sizes, activation=activation, init=init, std=std, gain=gain, bias_std=bias, seed=seed)
+    return layer_stats(net, batch=batch, rng=np.random.default_rng([seed, 1]))
+
+
+def _shown(dash) -> set[str]:
+    """Names of the controls a viewer sees: in the dashboard's boxes and not display:none."""
+    seen, stack = set(), list(dash.children)
+    while stack:
+        w = stack.pop()
+        stack.extend(getattr(w, "children", ()))
+        for name, control in dash.controls.items():
+            if w is control and control.layout.display != "none":
+                seen.add(name)
+    return seen
+
+
+@pytest.fixture
+def dash():
+    return variance_dashboard(backend="agg", batch=64, width=64)
+
+
+def test_initial_figure_matches_a_fresh_computation(dash):
+    stats = _expected([64] * 11, batch=64)
+    ax_h, ax_g, ax_s = dash.figure.axes[:3]
+    np.testing.assert_array_equal(_sim(ax_h).get_ydata(), stats.h_m2)
+    np.testing.assert_array_equal(_sim(ax_g).get_ydata(), stats.grad_h_var)
+    np.testing.assert_array_equal(_sim(ax_s).get_ydata(), stats.saturation)
+    pred = mean_field([64] * 11, "tanh", scheme_weight_var([64] * 11, "glorot_uniform"), batch=64)
+    np.testing.assert_allclose(_theory(ax_g).get_ydata(), pred.grad_h_var)
+    text = dash.status_text()
+    assert text.startswith("10 layers of width 64: tanh, init glorot_uniform")
+    assert "Var[∂L/∂h_0]/Var[∂L/∂h_L] =" in text and "χ₁ = 1" in text
+    assert "Saturation" in text
+
+
+def test_depth_change_redraws_with_the_new_depth(dash):
+    before = dash.status_text()
+    lines_before = [list(ax.lines) for ax in dash.figure.axes]
+    figure = dash.figure
+    dash.controls["depth"].value = 17
+    stats = _expected([64] * 18, batch=64)
+    ax_h, ax_g = dash.figure.axes[:2]
+    np.testing.assert_array_equal(_sim(ax_h).get_xdata(), np.arange(1, 18))
+    np.testing.assert_array_equal(_sim(ax_h).get_ydata(), stats.h_m2)
+    np.testing.assert_array_equal(_sim(ax_g).get_ydata(), stats.grad_h_var)
+    after = dash.status_text()
+    assert after != before and after.startswith("17 layers of width 64")
+    ratio = stats.grad_h_var[0] / stats.grad_h_var[-1]
+    assert f"Var[∂L/∂h_0]/Var[∂L/∂h_L] = {widgets._fmt(ratio)}" in after
+    # updated in place: same figure, same artists, nothing stacked
+    assert dash.figure is figure and [list(ax.lines) for ax in dash.figure.axes] == lines_before
+    import matplotlib.pyplot as plt
+    assert plt.get_fignums() == []
+
+
+def test_init_and_activation_changes(dash):
+    dash.controls["init"].value = "standard"
+    stats = _expected([64] * 11, init="standard", batch=64)
+    np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), stats.h_m2)
+    text = dash.status_text()
+    assert "χ₁ = 0.333" in text and "ordered" in text
+    assert "no layer falls below 10⁻⁶" in text.splitlines()[1]  # 10 layers: 1e-5, not yet vanished
+    dash.controls["depth"].value = 20
+    assert "E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer" in dash.status_text()
+    dash.controls["activation"].value = "relu"
+    dash.controls["init"].value = "he_normal"
+    stats = _expected([64] * 21, activation="relu", init="he_normal", batch=64)
+    np.testing.assert_array_equal(_sim(dash.figure.axes[1]).get_ydata(), stats.grad_h_var)
+    assert "Dead units" in dash.status_text()
+
+
+def test_std_control_only_for_normal_init():
+    d = variance_dashboard(backend="agg", controls=("depth", "init", "std"), width=32, batch=32)
+    assert _shown(d) == {"depth", "init"}
+    d.controls["init"].value = "normal"
+    assert _shown(d) == {"depth", "init", "std"}
+    d.controls["std"].value = 0.5
+    stats = _expected([32] * 11, init="normal", std=0.5, batch=32)
+    np.testing.assert_array_equal(_sim(d.figure.axes[0]).get_ydata(), stats.h_m2)
+    assert "σ=0.5" in d.status_text()
+
+
+def test_controls_subset_hides_the_others_and_keeps_presets():
+    d = variance_dashboard(backend="agg", controls=("depth", "std"), init="normal", std=0.05,
+                           width=32, batch=32, activation="linear")
+    assert _shown(d) == {"depth", "std"}
+    assert d.values()["activation"] == "linear" and d.values()["width"] == 32
+    for name in set(CONTROLS) - {"depth", "std"}:
+        assert not any(d.controls[name] is w for box in d.children[0].children
+                       for w in getattr(box, "children", [box]))
+
+
+def test_custom_sizes_and_invalid_text(dash):
+    dash.controls["shape"].value = "custom"
+    assert "sizes" in _shown(dash) and dash.controls["depth"].disabled
+    dash.controls["sizes"].value = "100, 50, 50, 10"
+    stats = _expected([100, 50, 50, 10], batch=64)
+    ydata = _sim(dash.figure.axes[0]).get_ydata()
+    np.testing.assert_array_equal(ydata, stats.h_m2)
+    assert "3 layers, widths 100 → 50 → 50 → 10" in dash.status_text()
+    assert "no single χ₁" in dash.status_text()
+    dash.controls["sizes"].value = "100, fifty, 10"  # no exception reaches the frontend
+    text = dash.status_text()
+    assert "'fifty' is not a positive whole number" in text
+    assert "Cannot read the sizes" in text and 'color:#B2182B' in dash.status.value
+    np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), ydata)  # unchanged
+    dash.controls["sizes"].value = "100"
+    assert "at least two widths" in dash.status_text()
+
+
+def test_shapes_build_the_documented_widths():
+    assert widgets.network_sizes("constant", 3, 64) == [64] * 4
+    assert widgets.network_sizes("bottleneck", 4, 64) == [64, 23, 8, 23, 64]
+    assert widgets.network_sizes("expanding", 3, 64) == [8, 16, 32, 64]
+    d = variance_dashboard(backend="agg", shape="bottleneck", depth=4, width=64, batch=32)
+    np.testing.assert_array_equal(_sim(d.figure.axes[0]).get_ydata(),
+                                  _expected([64, 23, 8, 23, 64], batch=32).h_m2)
+
+
+def test_cap_refuses_too_large_settings_before_computing(dash):
+    dash.controls["width"].value = 512
+    dash.controls["batch"].value = 512  # 10 x 512 x 512: 90 MB, allowed
+    assert "Too large" not in dash.status_text()
+    ydata = _sim(dash.figure.axes[0]).get_ydata().copy()
+    n = dash.n_updates
+    dash.controls["depth"].value = 40  # 40 x 512 x 512: over the cap
+    need = footprint_bytes([512] * 41, 512)
+    assert need > DASHBOARD_MAX_BYTES
+    text = dash.status_text()
+    assert "Too large for a live dashboard" in text and f"needs {need / 2**20:.0f} MB" in text
+    assert "Nothing was computed" in text
+    assert dash.n_updates == n  # nothing drawn
+    np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), ydata)
+    assert dash.update() is False
+    dash.controls["depth"].value = 12
+    assert dash.n_updates == n + 1 and "Too large" not in dash.status_text()
+
+
+def test_seed_reseeds_every_update(dash):
+    first = _sim(dash.figure.axes[1]).get_ydata().copy()
+    dash.controls["seed"].value = 5
+    changed = _sim(dash.figure.axes[1]).get_ydata().copy()
+    assert not np.array_equal(first, changed)
+    np.testing.assert_array_equal(changed, _expected([64] * 11, batch=64, seed=5).grad_h_var)
+    dash.controls["seed"].value = 0
+    np.testing.assert_array_equal(_sim(dash.figure.axes[1]).get_ydata(), first)
+
+
+def test_theory_toggle(dash):
+    dash.controls["theory"].value = "off"
+    assert _theory(dash.figure.axes[0]) is None and "Theory" not in dash.status_text()
+    dash.controls["theory"].value = "linear"
+    assert _theory(dash.figure.axes[0]) is not None
+    assert "Theory (linear regime)" in dash.status_text()
+
+
+def test_css_classes_and_descriptions(dash):
+    for name, control in dash.controls.items():
+        assert f"wi-{name}" in control._dom_classes
+        assert control.description and control.tooltip
+    assert "wi-status" in dash.status._dom_classes
+    assert "wi-figure" in dash.figure_widget._dom_classes
+    assert 'role="status"' in dash.status.value
+
+
+def test_static_fallback_bundle(dash):
+    bundle = dash._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "JupyterLab (make lab)" in bundle["text/plain"]
+    assert dash.status_text().splitlines()[0] in bundle["text/plain"]
+
+
+def test_bad_factory_input_is_refused():
+    with pytest.raises(ValueError, match="unknown control.*'dpeth'.*allowed: depth"):
+        variance_dashboard(backend="agg", controls=("dpeth",))
+    with pytest.raises(ValueError, match="unknown dashboard setting.*'layers'"):
+        variance_dashboard(backend="agg", layers=3)
+    with pytest.raises(ValueError, match="depth=0 is out of range; allowed 1..100"):
+        variance_dashboard(backend="agg", depth=0)
+    with pytest.raises(ValueError, match="width=2048 is out of range"):
+        histogram_dashboard(backend="agg", width=2048)
+    with pytest.raises(ValueError, match="activation='swish' is not allowed"):
+        variance_dashboard(backend="agg", activation="swish")
+    with pytest.raises(ValueError, match="std=-1 is out of range"):
+        variance_dashboard(backend="agg", std=-1)
+    with pytest.raises(ValueError, match="backend must be"):
+        variance_dashboard(backend="qt")
+    with pytest.raises(ValueError, match="'x' is not a positive whole number"):
+        variance_dashboard(backend="agg", shape="custom", sizes="10, x")
+
+
+def test_histogram_dashboard_draws_each_layer():
+    d = histogram_dashboard(backend="agg", depth=6, width=32, batch=32, init="standard")
+    net = MLP([32] * 7, activation="tanh", init="standard", seed=0)
+    rng = np.random.default_rng([0, 1])
+    X = rng.standard_normal((32, 32))
+    out = net.forward(X)
+    grads = net.backward(rng.standard_normal(out.shape))
+    counts, _ = layer_histograms(net.h[1:])
+    lines = [l for l in d.hist_h.ax.lines if l.get_visible()]
+    assert len(lines) == 6
+    for line, c in zip(lines, counts):
+        np.testing.assert_allclose(line.get_ydata(), c)
+    g_counts, _ = layer_histograms(grads.z)
+    g_lines = [l for l in d.hist_g.ax.lines if l.get_visible()]
+    assert len(g_lines) == 6
+    for line, c in zip(g_lines, g_counts):
+        np.testing.assert_allclose(line.get_ydata(), c)
+    d.controls["depth"].value = 3
+    assert len([l for l in d.hist_h.ax.lines if l.get_visible()]) == 3
+    assert d.status_text().startswith("3 layers of width 32")
+
+
+def test_ipympl_canvas_without_switching_the_backend():
+    backend = matplotlib.rcParams._get_backend_or_none()
+    d = variance_dashboard(backend="ipympl", width=32, batch=32)
+    assert matplotlib.rcParams._get_backend_or_none() == backend
+    assert d.figure_widget is d.figure.canvas and "wi-figure" in d.figure_widget._dom_classes
+    d.controls["depth"].value = 4
+    d.figure.canvas.draw()
+    assert len(_sim(d.figure.axes[0]).get_xdata()) == 4

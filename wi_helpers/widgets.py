@@ -1,0 +1,596 @@
+"""Slider dashboards: ipywidgets controls wired to the numerics and drawn by `wi_helpers.plots`.
+
+    variance_dashboard(controls=("depth", "std"), init="normal", std=0.05)
+    histogram_dashboard(activation="tanh", init="standard")
+
+Each factory returns a `Dashboard` (an ipywidgets VBox): the controls, a status line that says
+in words what the figure shows, and one figure that is built once and then updated in place
+(ipympl canvas: `set_data` + `draw_idle`; nothing is rebuilt, nothing stacks).
+
+DOM contract (CSS classes, stable, used by tests/test_browser.py): every control has class
+`wi-<name>` (`wi-depth`, `wi-width`, ..., see `CONTROLS`), the status line (an
+`ipywidgets.HTML`) has `wi-status`, the figure widget (the ipympl Canvas) has `wi-figure`,
+and the whole dashboard `wi-dashboard`.
+
+Reproducibility: every update rebuilds the network from `np.random.default_rng(seed)` (inside
+`MLP(seed=seed)`: a deeper network starts with the same first layers) and draws the probes
+(unit-variance input X, unit-variance output gradient) from `probe_rng(seed)`, so moving one
+slider changes one thing only.
+
+Cost: an update refuses, before allocating anything, networks whose forward+backward
+arrays (`footprint_bytes`) exceed `DASHBOARD_MAX_BYTES`; the status line says so.
+
+Without a widget frontend (GitHub, nbviewer, nbconvert) a dashboard's saved output still shows
+a PNG snapshot of its figure with a line saying how to get the live one (see
+`Dashboard._repr_mimebundle_`).
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+import sys
+import warnings
+from functools import lru_cache
+from typing import Any
+
+import ipywidgets as W
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import plots
+from .activations import ACTIVATIONS, SATURATION_LEVEL
+from .init import SCHEMES
+from .mlp import MLP, footprint_bytes
+from .stats import LayerStats, layer_stats
+from .theory import Prediction, chi_1, linear_theory, mean_field, scheme_weight_var
+
+# The largest forward+backward (z, h, their gradients, W, dL/dW) one update may allocate.
+# It admits depth 50 x width 256 x batch 256 (160 MB) and refuses e.g. depth 100 x
+# width 1024 x batch 1024; see benchmarks/bench_dashboard.py for the time it takes.
+DASHBOARD_MAX_BYTES = 192 * 2**20
+VANISH_RATIO = 1e-6           # "vanished": below 1e-6 times the reference layer
+STATIC_HINT = ("Static snapshot of an interactive dashboard: run this notebook in JupyterLab "
+               "(make lab) to move the sliders.")
+SHAPES = ("constant", "bottleneck", "expanding", "custom")
+THEORIES = ("mean_field", "linear", "off")
+CONTROLS = ("depth", "width", "shape", "sizes", "init", "gain", "std", "activation", "bias",
+            "batch", "seed", "theory")
+DEFAULTS: dict[str, Any] = dict(depth=10, width=256, shape="constant", sizes="784, 256, 256, 10",
+                                init="glorot_uniform", gain=1.0, std=0.05, activation="tanh",
+                                bias=0.0, batch=256, seed=0, theory="mean_field")
+# Slider ranges: (min, max, step). std is a log slider over 10^-3 .. 10^1.
+RANGES = dict(depth=(1, 100, 1), width=(16, 1024, 16), gain=(0.05, 4.0, 0.01),
+              std=(1e-3, 10.0, None), bias=(0.0, 1.0, 0.01), batch=(16, 1024, 16),
+              seed=(0, 2**32 - 1, 1))
+MAX_CUSTOM_LAYERS = RANGES["depth"][1]
+MAX_CUSTOM_WIDTH = 4096
+FIGURE_DPI = 90
+
+
+def probe_rng(seed: int) -> np.random.Generator:
+    """Generator of the dashboards' probe data (input X, output gradient) for this seed."""
+    # A stream of its own (seed, 1), so the probes do not reuse the weights' random numbers.
+    return np.random.default_rng([int(seed), 1])
+
+
+# ----------------------------------------------------------------- parameters
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Layer widths from text such as "784, 256, 256, 10" (ValueError saying what is wrong)."""
+    if not isinstance(text, str):
+        raise TypeError(f"sizes must be text such as '784, 256, 10', got {type(text).__name__}")
+    parts = [p for p in re.split(r"[,\s;]+", text.strip().strip("[]()")) if p]
+    if len(parts) < 2:
+        raise ValueError(f"sizes needs at least two widths (input and one layer), "
+                         f"e.g. '784, 256, 10'; got {text!r}")
+    sizes = []
+    for p in parts:
+        if not re.fullmatch(r"\d+", p):
+            raise ValueError(f"sizes: {p!r} is not a positive whole number (in {text!r})")
+        n = int(p)
+        if not 1 <= n <= MAX_CUSTOM_WIDTH:
+            raise ValueError(f"sizes: width {n} is outside 1..{MAX_CUSTOM_WIDTH}")
+        sizes.append(n)
+    if len(sizes) - 1 > MAX_CUSTOM_LAYERS:
+        raise ValueError(f"sizes: {len(sizes) - 1} layers; at most {MAX_CUSTOM_LAYERS}")
+    return sizes
+
+
+def network_sizes(shape: str, depth: int, width: int, sizes_text: str = "") -> list[int]:
+    """The layer widths n_0..n_L a dashboard builds for a shape (see `SHAPES`).
+
+    constant: n_l = width; bottleneck: width at both ends, narrowing geometrically to width/8
+    in the middle; expanding: from width/8 at the input up to width at the output;
+    custom: `parse_sizes(sizes_text)`.
+    """
+    if shape == "custom":
+        return parse_sizes(sizes_text)
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+    narrow = max(width // 8, 2)
+    l = np.arange(depth + 1)
+    if shape == "constant":
+        return [int(width)] * (depth + 1)
+    if shape == "bottleneck":
+        t = np.abs(2.0 * l / depth - 1.0)  # 1 at both ends, 0 in the middle
+    else:
+        t = l / depth
+    return [int(round(narrow * (width / narrow) ** float(v))) for v in t]
+
+
+def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
+    unknown = sorted(set(preset) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown dashboard setting(s) {', '.join(map(repr, unknown))}; "
+                         f"allowed: {', '.join(DEFAULTS)}")
+    p = {**DEFAULTS, **preset}
+    if isinstance(p["sizes"], (list, tuple)):
+        p["sizes"] = ", ".join(str(n) for n in p["sizes"])
+    for name in ("depth", "width", "batch", "seed"):
+        v = p[name]
+        lo, hi, _ = RANGES[name]
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ValueError(f"{name} must be a whole number in {lo}..{hi}, got {v!r}")
+        if not lo <= v <= hi:
+            raise ValueError(f"{name}={v!r} is out of range; allowed {lo}..{hi}")
+        p[name] = int(v)
+    for name in ("gain", "std", "bias"):
+        v = p[name]
+        lo, hi, _ = RANGES[name]
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(v) or not lo <= v <= hi:
+            raise ValueError(f"{name}={v!r} is out of range; allowed a number in {lo:g}..{hi:g}")
+        p[name] = float(v)
+    for name, allowed in (("shape", SHAPES), ("init", SCHEMES), ("activation", ACTIVATIONS)):
+        if p[name] not in allowed:
+            raise ValueError(f"{name}={p[name]!r} is not allowed; choose one of {', '.join(allowed)}")
+    if p["theory"] is True:
+        p["theory"] = "mean_field"
+    elif p["theory"] is False or p["theory"] is None:
+        p["theory"] = "off"
+    if p["theory"] not in THEORIES:
+        raise ValueError(f"theory={p['theory']!r} is not allowed; choose one of {', '.join(THEORIES)}")
+    if p["shape"] == "custom":
+        parse_sizes(p["sizes"])  # a bad preset is a programming error: raise now
+    return p
+
+
+def _check_controls(controls, preset: dict[str, Any]) -> tuple[str, ...]:
+    if controls is None:
+        return CONTROLS
+    if isinstance(controls, str):
+        controls = (controls,)
+    controls = tuple(controls)
+    unknown = [c for c in controls if c not in CONTROLS]
+    if unknown:
+        raise ValueError(f"unknown control(s) {', '.join(map(repr, unknown))}; "
+                         f"allowed: {', '.join(CONTROLS)}")
+    return controls
+
+
+# --------------------------------------------------------------------- controls
+
+
+def _make_control(name: str, value: Any) -> W.Widget:
+    """One control with its CSS class wi-<name>, a visible description and a tooltip."""
+    style = {"description_width": "110px"}
+    layout = W.Layout(width="330px")
+    common = dict(style=style, layout=layout)
+    if name == "depth":
+        w = W.IntSlider(value=value, min=RANGES["depth"][0], max=RANGES["depth"][1], step=1,
+                        description="depth L", tooltip="number of layers L (weight matrices)",
+                        continuous_update=False, **common)
+    elif name == "width":
+        w = W.IntSlider(value=value, min=RANGES["width"][0], max=RANGES["width"][1],
+                        step=RANGES["width"][2], description="width n",
+                        tooltip="units per layer (for the bottleneck and expanding shapes: "
+                                "the widest layer)", continuous_update=False, **common)
+    elif name == "shape":
+        w = W.Dropdown(options=list(SHAPES), value=value, description="shape",
+                       tooltip="layer widths: all equal, narrowing in the middle, growing "
+                               "towards the output, or typed in (custom)", **common)
+    elif name == "sizes":
+        w = W.Text(value=value, description="sizes n_0..n_L", placeholder="784, 256, 256, 10",
+                   tooltip="layer widths from input to output, separated by commas "
+                           "(used when shape is custom); press Enter to apply",
+                   continuous_update=False, **common)
+    elif name == "init":
+        w = W.Dropdown(options=list(SCHEMES), value=value, description="init",
+                       tooltip="weight initialization scheme", **common)
+    elif name == "gain":
+        w = W.FloatSlider(value=value, min=RANGES["gain"][0], max=RANGES["gain"][1],
+                          step=RANGES["gain"][2], description="gain",
+                          tooltip="multiplies the weights' standard deviation "
+                                  "(PyTorch: tanh 5/3, ReLU sqrt 2)",
+                          continuous_update=False, readout_format=".2f", **common)
+    elif name == "std":
+        w = W.FloatLogSlider(value=value, base=10, min=-3, max=1, step=0.01,
+                             description="std σ", tooltip="standard deviation of the weights "
+                             "for init = normal: W ~ N(0, σ²)", continuous_update=False,
+                             readout_format=".3g", **common)
+    elif name == "activation":
+        w = W.Dropdown(options=list(ACTIVATIONS), value=value, description="activation φ",
+                       tooltip="nonlinearity h = φ(z) of every layer", **common)
+    elif name == "bias":
+        w = W.FloatSlider(value=value, min=RANGES["bias"][0], max=RANGES["bias"][1],
+                          step=RANGES["bias"][2], description="bias std σ_b",
+                          tooltip="standard deviation of the initial biases, b ~ N(0, σ_b²)",
+                          continuous_update=False, readout_format=".2f", **common)
+    elif name == "batch":
+        w = W.IntSlider(value=value, min=RANGES["batch"][0], max=RANGES["batch"][1],
+                        step=RANGES["batch"][2], description="batch",
+                        tooltip="number of probe examples averaged over",
+                        continuous_update=False, **common)
+    elif name == "seed":
+        w = W.BoundedIntText(value=value, min=RANGES["seed"][0], max=RANGES["seed"][1],
+                             description="seed", tooltip="random seed of the weights and probes",
+                             **common)
+    elif name == "theory":
+        w = W.Dropdown(options=[("mean field", "mean_field"), ("linear regime", "linear"),
+                                ("off", "off")], value=value, description="theory",
+                       tooltip="dashed overlay: mean-field recursion (any activation), "
+                               "Glorot & Bengio's linear regime, or none", **common)
+    else:  # pragma: no cover - CONTROLS and this function are kept in step
+        raise ValueError(name)
+    w.add_class(f"wi-{name}")
+    return w
+
+
+# ------------------------------------------------------------------- computing
+
+
+@lru_cache(maxsize=256)
+def _theory(kind: str, sizes: tuple[int, ...], activation: str, weight_var: tuple[float, ...],
+            bias_var: float, batch: int) -> Prediction | None:
+    if kind == "off":
+        return None
+    if kind == "linear":
+        return linear_theory(list(sizes), list(weight_var), batch=batch)
+    return mean_field(list(sizes), activation, list(weight_var), bias_var=bias_var, batch=batch)
+
+
+@lru_cache(maxsize=256)
+def _chi_1(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+    return chi_1(activation, sigma_w2, sigma_b2)
+
+
+def _fmt(x: float) -> str:
+    if not np.isfinite(x):
+        return "inf" if x > 0 else "nan"
+    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 or x == 0 else f"{x:.1e}"
+
+
+def _first_below(values: np.ndarray, reference: float, order) -> int | None:
+    with np.errstate(all="ignore"):
+        for l, v in order:
+            if np.isfinite(v) and v < VANISH_RATIO * reference:
+                return l
+    return None
+
+
+def _sizes_text(sizes: list[int]) -> str:
+    if len(set(sizes)) == 1:
+        return f"{len(sizes) - 1} layers of width {sizes[0]}"
+    shown = sizes if len(sizes) <= 9 else sizes[:4] + ["…"] + sizes[-4:]
+    return f"{len(sizes) - 1} layers, widths {' → '.join(map(str, shown))}"
+
+
+def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
+             prediction: Prediction | None) -> list[str]:
+    """The status sentences (plain text, one per line) for computed statistics."""
+    L = stats.depth
+    scale = "" if p["init"] != "normal" else f" σ={p['std']:.3g}"
+    gain = "" if p["gain"] == 1.0 else f" × gain {p['gain']:.2f}"
+    bias = "" if p["bias"] == 0 else f", bias std {p['bias']:.2f}"
+    lines = [f"{_sizes_text(sizes)}: {p['activation']}, init {p['init']}{scale}{gain}{bias}, "
+             f"batch {p['batch']}, seed {p['seed']}."]
+    # forward
+    h1 = stats.h_m2[0]
+    if stats.forward_overflow is not None:
+        fwd = f"Activations overflow (inf/nan) from layer {stats.forward_overflow}."
+    elif not np.all(np.isfinite(stats.h_m2)):
+        k = int(np.argmax(~np.isfinite(stats.h_m2))) + 1
+        fwd = f"Activations: E[h_l²] exceeds the float range (inf) from layer {k}."
+    else:
+        k = _first_below(stats.h_m2, h1, ((l + 1, v) for l, v in enumerate(stats.h_m2)))
+        ratio = stats.h_m2[-1] / h1 if h1 > 0 else float("nan")
+        fwd = (f"Activations: E[h_L²]/E[h_1²] = {_fmt(ratio)}; "
+               + (f"E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer {k}."
+                  if k is not None else "no layer falls below 10⁻⁶ × E[h_1²] (relative to layer 1)."))
+    lines.append(fwd)
+    # backward
+    gL, g0 = stats.grad_h_var[-1], stats.grad_h_var[0]
+    with np.errstate(all="ignore"):
+        ratio = g0 / gL if gL > 0 else float("nan")
+    bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {_fmt(ratio)} (input vs output)"
+    if prediction is not None:
+        with np.errstate(all="ignore"):
+            t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
+        bwd += f"; theory ({prediction.name}) {_fmt(t_ratio)}"
+    if stats.backward_overflow is not None:
+        bwd += f"; overflow (inf/nan) from layer {stats.backward_overflow} down"
+    else:
+        k = _first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
+        if k is not None:
+            bwd += f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) at layer {k}"
+    lines.append(bwd + ".")
+    if stats.forward_underflow is not None or stats.backward_underflow is not None:
+        lines.append(f"Float precision: {stats.summary()}.")
+    # saturation
+    sat = float(np.mean(stats.saturation))
+    if p["activation"] in ("relu", "leaky_relu"):
+        lines.append(f"Dead units (z ≤ 0 on the whole batch): {100 * sat:.1f}% on average over layers.")
+    elif p["activation"] == "linear":
+        lines.append("Saturation: none (the identity never saturates).")
+    else:
+        lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of units "
+                     f"on average over layers.")
+    # theory's per-layer factor
+    if prediction is not None:
+        wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
+                               std=p["std"] if p["init"] == "normal" else None)
+        sigma_w2 = np.asarray(sizes[:-1]) * wv  # n_{l-1} Var[W_l]
+        if len(set(sizes)) == 1:
+            s2 = float(sigma_w2[0])
+            if p["theory"] == "linear":
+                lines.append(f"Theory (linear regime): each layer multiplies the variances by "
+                             f"n·Var[W] = {s2:.3g}.")
+            else:
+                c = _chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+                phase = ("ordered: gradients shrink layer by layer" if c < 0.99 else
+                         "chaotic: gradients grow layer by layer" if c > 1.01 else
+                         "edge of chaos: gradients keep their size")
+                lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}, per-layer gradient "
+                             f"factor χ₁ = {c:.3g} ({phase}).")
+        else:
+            lines.append("Theory: with unequal widths each layer has its own factor "
+                         "(fan_in ≠ fan_out), so no single χ₁; compare the dashed lines.")
+    return lines
+
+
+# -------------------------------------------------------------------- dashboard
+
+
+def _load_ipympl():
+    """ipympl's Canvas and FigureManager, imported without switching the pyplot backend."""
+    if "ipympl.backend_nbagg" not in sys.modules:
+        # `import ipympl` calls matplotlib.use("module://ipympl.backend_nbagg") when matplotlib
+        # is loaded; the notebooks' static figures must stay inline PNGs, so that call is
+        # suppressed for the import.
+        real_use = matplotlib.use
+        matplotlib.use = lambda *args, **kwargs: None
+        try:
+            import ipympl.backend_nbagg  # noqa: F401
+        finally:
+            matplotlib.use = real_use
+    nbagg = sys.modules["ipympl.backend_nbagg"]
+    return nbagg.Canvas, nbagg.FigureManager
+
+
+class Dashboard(W.VBox):
+    """Controls, a status line and one figure updated in place; see the module docstring."""
+
+    def __init__(self, kind: str, controls: tuple[str, ...], preset: dict[str, Any],
+                 backend: str | None = None):
+        if backend is None:
+            try:
+                _load_ipympl()
+                backend = "ipympl"
+            except ImportError:
+                backend = "agg"
+        if backend not in ("ipympl", "agg"):
+            raise ValueError(f"backend must be 'ipympl', 'agg' or None, got {backend!r}")
+        self.kind, self.backend, self.shown = kind, backend, controls
+        self.params = dict(preset)
+        self.controls = {name: _make_control(name, preset[name]) for name in CONTROLS}
+        self.status = W.HTML(value="", layout=W.Layout(width="100%", min_height="6em"))
+        self.status.add_class("wi-status")
+        self.figure = Figure(figsize=(12.5, 4.6) if kind == "variance" else (12.5, 4.4),
+                             dpi=FIGURE_DPI)
+        if backend == "ipympl":
+            Canvas, FigureManager = _load_ipympl()
+            canvas = Canvas(self.figure)
+            with warnings.catch_warnings():
+                # ipympl's Toolbar passes the canvas on to traitlets, which warns
+                # (DeprecationWarning) on every figure; nothing a learner can act on
+                warnings.filterwarnings("ignore", category=DeprecationWarning,
+                                        message="Passing unrecognized arguments")
+                # the manager speaks the canvas protocol (refresh, resize); pyplot never sees it
+                self._manager = FigureManager(canvas, id(self))
+            canvas.header_visible = False
+            canvas.footer_visible = False
+            canvas.toolbar_visible = False
+            canvas.resizable = False
+            self.figure_widget = canvas
+        else:
+            FigureCanvasAgg(self.figure)
+            self.figure_widget = W.Image(format="png")
+        self.figure_widget.add_class("wi-figure")
+        self._displayed = False
+        self._build_artists()
+        for name, widget in self.controls.items():
+            widget.observe(self._on_change, names="value")
+        boxes = [self.controls[n] for n in CONTROLS if n in controls]
+        half = (len(boxes) + 1) // 2
+        panel = W.HBox([W.VBox(boxes[:half]), W.VBox(boxes[half:])]) if len(boxes) > 3 \
+            else W.HBox(boxes, layout=W.Layout(flex_flow="row wrap"))
+        super().__init__([panel, self.status, self.figure_widget])
+        self.add_class("wi-dashboard")
+        self.n_updates = 0
+        self._sync_visibility()
+        self.update()
+
+    # -- figure
+    def _build_artists(self) -> None:
+        fig = self.figure
+        if self.kind == "variance":
+            axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
+            # A fixed layout: no layout engine runs on each redraw (see the benchmark).
+            fig.subplots_adjust(left=0.06, right=0.985, top=0.84, bottom=0.2, wspace=0.3)
+            self.artists = plots._VarianceArtists(fig, axes, saturation=True)
+        else:
+            axes = fig.subplots(1, 2)
+            fig.subplots_adjust(left=0.06, right=0.95, top=0.84, bottom=0.2, wspace=0.3)
+            self.hist_h = plots._HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
+            self.hist_g = plots._HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
+                                                  colorbar=True)
+            axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=plots.FONT)
+            axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=plots.FONT)
+            self.caption = plots._caption(fig, "")
+
+    # -- controls
+    def _on_change(self, change) -> None:
+        self._sync_visibility()
+        self.update()
+
+    def _sync_visibility(self) -> None:
+        c = self.controls
+        shown = set(self.shown)
+        shape = c["shape"].value
+        for name, widget in c.items():
+            visible = name in shown
+            if name == "std":
+                visible = visible and c["init"].value == "normal"
+            if name == "sizes":
+                visible = visible and shape == "custom"
+            widget.layout.display = None if visible else "none"
+        c["depth"].disabled = c["width"].disabled = shape == "custom"
+
+    def values(self) -> dict[str, Any]:
+        """The current settings, read from the controls (hidden ones hold their preset)."""
+        return {name: widget.value for name, widget in self.controls.items()}
+
+    # -- updating
+    def _set_status(self, lines: list[str], *, error: bool = False) -> None:
+        body = "<br>".join(html.escape(line) for line in lines)
+        color = "#B2182B" if error else "inherit"
+        self.status.value = (f'<div role="status" aria-live="polite" style="color:{color}; '
+                             f'font-size:14px; line-height:1.45">{body}</div>')
+
+    def status_text(self) -> str:
+        """The status line as plain text."""
+        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.status.value)))
+
+    def update(self) -> bool:
+        """Recompute from the controls and redraw; False (status says why) if nothing was drawn."""
+        p = self.values()
+        try:
+            sizes = network_sizes(p["shape"], p["depth"], p["width"], p["sizes"])
+        except (ValueError, TypeError) as exc:
+            self._set_status([f"Cannot read the sizes: {exc}", "The figure still shows the "
+                              "previous network."], error=True)
+            return False
+        need = footprint_bytes(sizes, p["batch"])
+        if need > DASHBOARD_MAX_BYTES:
+            self._set_status([f"Too large for a live dashboard: {_sizes_text(sizes)} with batch "
+                              f"{p['batch']} needs {need / 2**20:.0f} MB of arrays; the limit is "
+                              f"{DASHBOARD_MAX_BYTES / 2**20:.0f} MB (DASHBOARD_MAX_BYTES). Lower "
+                              "the depth, width or batch.",
+                              "Nothing was computed; the figure still shows the previous network."],
+                             error=True)
+            return False
+        try:
+            lines = self._compute_and_draw(p, sizes)
+        except (ValueError, TypeError) as exc:  # e.g. std = 0 with init normal is allowed; others
+            self._set_status([f"Cannot build this network: {exc}"], error=True)
+            return False
+        self._set_status(lines)
+        self.n_updates += 1
+        self._redraw()
+        return True
+
+    def _network(self, p: dict[str, Any], sizes: list[int]) -> MLP:
+        return MLP(sizes, activation=p["activation"], init=p["init"], gain=p["gain"],
+                   std=p["std"] if p["init"] == "normal" else None, bias_std=p["bias"],
+                   seed=p["seed"])
+
+    def _prediction(self, p: dict[str, Any], sizes: list[int]) -> Prediction | None:
+        wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
+                               std=p["std"] if p["init"] == "normal" else None)
+        return _theory(p["theory"], tuple(sizes), p["activation"], tuple(float(v) for v in wv),
+                       float(p["bias"]) ** 2, int(p["batch"]))
+
+    def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
+        net = self._network(p, sizes)
+        prediction = self._prediction(p, sizes)
+        rng = probe_rng(p["seed"])
+        if self.kind == "variance":
+            stats = layer_stats(net, batch=p["batch"], rng=rng)
+            self.stats, self.prediction = stats, prediction
+            self.artists.update(stats, prediction)
+            self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
+                                 fontsize=plots.TITLE)
+            return describe(p, sizes, stats, prediction)
+        # histograms: the same probes layer_stats draws (X first, then the output gradient)
+        X = rng.standard_normal((p["batch"], sizes[0]))
+        out = net.forward(X)
+        grad_out = rng.standard_normal(out.shape)
+        stats = layer_stats(net, X, grad_out)
+        grads = net.backward(grad_out)
+        self.stats, self.prediction = stats, prediction
+        cap_h = self.hist_h.update(net.h[1:])
+        cap_g = self.hist_g.update(grads.z)
+        self.caption.set_text(plots._wrap(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
+        self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
+                             fontsize=plots.TITLE)
+        return describe(p, sizes, stats, prediction)
+
+    def _redraw(self) -> None:
+        if self.backend == "ipympl":
+            self.figure.canvas.draw_idle()
+        elif self._displayed:
+            self.figure_widget.value = self._png()
+
+    # -- static fallback
+    def _png(self, hint: bool = False) -> bytes:
+        buf = io.BytesIO()
+        extra = None
+        if hint:
+            # drawn above the figure only for the snapshot; bbox_inches="tight" makes room
+            extra = self.figure.text(0.01, 1.0, STATIC_HINT + "\n" + self.status_text(),
+                                     ha="left", va="bottom", fontsize=plots.SMALL,
+                                     color="#333333", wrap=False)
+        try:
+            FigureCanvasAgg(self.figure) if self.backend == "agg" else None
+            self.figure.savefig(buf, format="png", dpi=FIGURE_DPI,
+                                bbox_inches="tight" if hint else None, facecolor="white")
+        finally:
+            if extra is not None:
+                extra.remove()
+        return buf.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """The live widget for JupyterLab, plus a PNG snapshot and text for static viewers."""
+        data = super()._repr_mimebundle_(**kwargs)
+        self._displayed = True
+        if self.backend == "agg":
+            self.figure_widget.value = self._png()
+        data["image/png"] = base64.b64encode(self._png(hint=True)).decode("ascii")
+        data["text/plain"] = STATIC_HINT + "\n" + self.status_text()
+        return data
+
+
+def _factory(kind: str, controls, preset: dict[str, Any], backend: str | None) -> Dashboard:
+    p = _check_preset(preset)
+    shown = _check_controls(controls, preset)
+    if "sizes" in shown and "shape" not in shown and "shape" not in preset:
+        p["shape"] = "custom"  # the typed sizes are the only way to set the widths then
+    return Dashboard(kind, shown, p, backend=backend)
+
+
+def variance_dashboard(*, controls: tuple[str, ...] | None = None, backend: str | None = None,
+                       **preset: Any) -> Dashboard:
+    """Per-layer E[h_l^2], Var[dL/dh_l] (theory dashed) and saturation, with sliders."""
+    return _factory("variance", controls, preset, backend)
+
+
+def histogram_dashboard(*, controls: tuple[str, ...] | None = None, backend: str | None = None,
+                        **preset: Any) -> Dashboard:
+    """Per-layer histograms of activations and back-propagated gradients, with sliders."""
+    return _factory("histogram", controls, preset, backend)
