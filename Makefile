@@ -29,9 +29,9 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-## Unit tests only (fast).
+## Unit tests only (fast): no notebooks, no browser.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py
 
 ## Re-execute and clean every notebook; refuses to overwrite notebooks with uncommitted edits.
 notebooks: $(STAMP)
