@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from wi_helpers import MLP
+from wi_helpers import MAX_BYTES, MLP, footprint_bytes
 
 
 def floor_pass(Ws: list[np.ndarray], X: np.ndarray, G: np.ndarray) -> None:
@@ -29,9 +29,10 @@ def floor_pass(Ws: list[np.ndarray], X: np.ndarray, G: np.ndarray) -> None:
         g = g @ Ws[l].T
 
 
-def measure(depth: int, width: int, batch: int, dtype, repeats: int) -> tuple[float, float]:
+def measure(depth: int, width: int, batch: int, dtype, repeats: int,
+            activation: str = "tanh") -> tuple[float, float]:
     """Median seconds of (MLP forward+backward, floor) for one shape."""
-    net = MLP([width] * (depth + 1), activation="tanh", init="glorot_uniform", seed=0, dtype=dtype)
+    net = MLP([width] * (depth + 1), activation=activation, init="glorot_uniform", seed=0, dtype=dtype)
     rng = np.random.default_rng(0)
     X = rng.standard_normal((batch, width)).astype(dtype)
     G = rng.standard_normal((batch, width)).astype(dtype)
@@ -56,17 +57,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
     parser.add_argument("--quick", action="store_true", help="only the smallest shapes")
+    parser.add_argument("--activations", default="tanh,relu",
+                        help="comma-separated activations to time (default: tanh,relu)")
     args = parser.parse_args()
+    # depth 10; 1024 x 1024 with batch 1024 in float64 is over MAX_BYTES, so float32 only there
     shapes = [(10, 256, 256), (10, 256, 1024), (10, 1024, 256), (10, 1024, 1024)]
     if args.quick:
         shapes = shapes[:2]
-    print(f"numpy {np.__version__}; tanh, depth 10; median of {args.repeats} interleaved repeats")
-    print(f"{'width':>6} {'batch':>6} {'dtype':>8} {'MLP ms':>9} {'floor ms':>9} {'ratio':>6}")
-    for depth, width, batch in shapes:
-        for dtype in (np.float32, np.float64):
-            t_net, t_floor = measure(depth, width, batch, dtype, args.repeats)
-            print(f"{width:>6} {batch:>6} {np.dtype(dtype).name:>8} {1e3 * t_net:>9.2f} "
-                  f"{1e3 * t_floor:>9.2f} {t_net / t_floor:>6.2f}")
+    print(f"numpy {np.__version__}; depth 10; median of {args.repeats} interleaved repeats")
+    print(f"{'act':>5} {'width':>6} {'batch':>6} {'dtype':>8} {'MLP ms':>9} {'floor ms':>9} {'ratio':>6}")
+    for activation in args.activations.split(","):
+        for depth, width, batch in shapes:
+            for dtype in (np.float32, np.float64):
+                if footprint_bytes([width] * (depth + 1), batch, dtype) > MAX_BYTES:
+                    continue
+                t_net, t_floor = measure(depth, width, batch, dtype, args.repeats, activation)
+                print(f"{activation:>5} {width:>6} {batch:>6} {np.dtype(dtype).name:>8} "
+                      f"{1e3 * t_net:>9.2f} {1e3 * t_floor:>9.2f} {t_net / t_floor:>6.2f}")
 
 
 if __name__ == "__main__":
