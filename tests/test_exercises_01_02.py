@@ -1,4 +1,4 @@
-"""Checkers of notebooks 01 and 02: right answers pass, slips are named, blanks say so."""
+"""Checkers of notebooks 00, 01 and 02: right answers pass, slips are named, blanks say so."""
 import numpy as np
 import pytest
 
@@ -96,3 +96,33 @@ def test_saturated():
 def test_number_checkers_reject_non_numbers(checker):
     result = checker("a lot")
     assert not result and "Expected a number" in _text(result)
+
+
+# ------------------------------------------------------------ notebook 00 warm-up
+
+def test_sum_variance():
+    from wi_helpers.exercises import nb00
+    assert nb00.sum_variance(50)
+    root = nb00.sum_variance(5.0)  # sqrt(100) * 0.5
+    assert not root and "sqrt(n)" in _text(root)
+    assert not nb00.sum_variance(25.0) and "squared the variance" in _text(nb00.sum_variance(25.0))
+    assert "No answer yet" in _text(nb00.sum_variance(None))
+
+
+def test_second_moment():
+    from wi_helpers.exercises import nb00
+    assert nb00.second_moment(0.29)
+    std_added = nb00.second_moment(0.45)
+    assert not std_added and "square it" in _text(std_added)
+    no_mean = nb00.second_moment(0.04)
+    assert not no_mean and "zero-mean" in _text(no_mean)
+    assert "No answer yet" in _text(nb00.second_moment(None))
+
+
+def test_chain_rule():
+    from wi_helpers.exercises import nb00
+    assert nb00.chain_rule(3)
+    outer = nb00.chain_rule(1)
+    assert not outer and "inner derivative" in _text(outer)
+    assert not nb00.chain_rule(0) and "derivative" in _text(nb00.chain_rule(0))
+    assert "No answer yet" in _text(nb00.chain_rule(None))
