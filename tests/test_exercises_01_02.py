@@ -126,3 +126,16 @@ def test_chain_rule():
     assert not outer and "inner derivative" in _text(outer)
     assert not nb00.chain_rule(0) and "derivative" in _text(nb00.chain_rule(0))
     assert "No answer yet" in _text(nb00.chain_rule(None))
+
+
+def test_with_hint_names_only_matching_slips():
+    from wi_helpers.checks import check_number
+    from wi_helpers.exercises.hints import matches, with_hint
+    traps = {9.0: "you added."}
+    wrong = with_hint(check_number(9.0, 0.35, name="q", why="multiply"), 9.0, traps)
+    assert not wrong and wrong.message.endswith("Looks like you added.")
+    other = with_hint(check_number(7.0, 0.35, name="q", why="multiply"), 7.0, traps)
+    assert "Looks like" not in other.message
+    right = check_number(0.35, 0.35, name="q", why="multiply")
+    assert with_hint(right, 0.35, {0.35: "never shown"}) is right
+    assert not matches("abc", 1.0) and not matches(float("inf"), 1.0) and matches(1.01, 1.0)

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..checks import CheckResult, check_number
+from .hints import with_hint
 
 # Exercise 1: a sum of N_TERMS independent terms, each of mean 0 and variance TERM_VAR.
 N_TERMS, TERM_VAR = 100, 0.5
@@ -19,24 +20,6 @@ N_TERMS, TERM_VAR = 100, 0.5
 X_MEAN, X_STD = 0.5, 0.2
 # Exercise 3: d/dx tanh(W x) at x = X0.
 W, X0 = 3.0, 0.0
-
-
-def _near(answer: Any, value: float, rtol: float = 0.02) -> bool:
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(a) and math.isclose(a, value, rel_tol=rtol)
-
-
-def _with_hint(result: CheckResult, answer: Any, traps: dict[float, str]) -> CheckResult:
-    """Add a targeted hint when a wrong answer matches a known slip."""
-    if result.ok:
-        return result
-    for value, hint in traps.items():
-        if _near(answer, value):
-            return CheckResult(False, f"{result.message} Looks like {hint}")
-    return result
 
 
 def sum_variance(answer: Any) -> CheckResult:
@@ -47,7 +30,7 @@ def sum_variance(answer: Any) -> CheckResult:
         why=(f"variances of independent terms add: {N_TERMS} * {TERM_VAR:g}. A layer's "
              "pre-activation z = sum_i h_i W_ij is such a sum, which is why fan_in appears in "
              "every initialization formula."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         math.sqrt(N_TERMS) * TERM_VAR: "you scaled by sqrt(n); that is how the standard deviation "
                                        "of the sum of n terms of equal std grows, the variance grows by n.",
         N_TERMS * TERM_VAR ** 2: "you squared the variance; each term contributes its variance once.",
@@ -61,7 +44,7 @@ def second_moment(answer: Any) -> CheckResult:
         answer, expected, name="second moment", rtol=0.02,
         why=(f"E[x^2] = Var[x] + E[x]^2 = {X_STD:g}^2 + {X_MEAN:g}^2. The standard deviation must "
              "be squared into the variance first; the mean's square stays in unless the mean is 0."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         X_STD + X_MEAN ** 2: "you added the standard deviation; square it into the variance first.",
         X_STD ** 2: "you dropped the mean's square; E[x^2] equals Var[x] only for a zero-mean x.",
     })
@@ -75,7 +58,7 @@ def chain_rule(answer: Any) -> CheckResult:
         why=(f"d/dx tanh(w x) = w * tanh'(w x) = w * (1 - tanh(w x)^2); at x = {X0:g} the slope "
              f"tanh'(0) is 1, so the derivative is w = {W:g}. Back-propagation is this rule applied "
              "layer after layer."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         1.0: "you took tanh'(0) but forgot the inner derivative w.",
         0.0: "you computed tanh(0); the question asks for the derivative.",
     })

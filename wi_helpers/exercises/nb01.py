@@ -17,6 +17,7 @@ from ..lessons import chain_factors
 from ..mlp import MLP
 from ..stats import layer_stats
 from ..theory import linear_theory
+from .hints import with_hint
 
 # Exercise 1: a chain of linear units, all with the same weight.
 CHAIN_DEPTH, CHAIN_WEIGHT = 10, 0.9
@@ -24,24 +25,6 @@ CHAIN_DEPTH, CHAIN_WEIGHT = 10, 0.9
 RATIO_WIDTH, RATIO_DEPTH, RATIO_SIGMA_W2 = 256, 20, 1.2
 # Exercise 4: a linear network with N(0, 1) weights in float32.
 OVERFLOW_WIDTH, OVERFLOW_DEPTH, OVERFLOW_SEED = 400, 40, 0
-
-
-def _near(answer: Any, value: float, rtol: float = 0.02) -> bool:
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(a) and math.isclose(a, value, rel_tol=rtol)
-
-
-def _with_hint(result: CheckResult, answer: Any, traps: dict[float, str]) -> CheckResult:
-    """Add a targeted hint when a wrong answer matches a known slip."""
-    if result.ok:
-        return result
-    for value, hint in traps.items():
-        if _near(answer, value):
-            return CheckResult(False, f"{result.message} Looks like {hint}")
-    return result
 
 
 def chain_gradient(answer: Any) -> CheckResult:
@@ -52,7 +35,7 @@ def chain_gradient(answer: Any) -> CheckResult:
         why=(f"each layer multiplies the gradient by w * phi'(z) = {CHAIN_WEIGHT} * 1, so "
              f"{CHAIN_DEPTH} layers give {CHAIN_WEIGHT}^{CHAIN_DEPTH}: a factor slightly below 1 "
              "compounds into a gradient that shrinks geometrically with depth."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         CHAIN_WEIGHT * CHAIN_DEPTH: "you added the factors; the chain rule multiplies them.",
         CHAIN_WEIGHT: "you took one factor; there is one per layer.",
     })
@@ -88,7 +71,7 @@ def gradient_variance_ratio(answer: Any) -> CheckResult:
         why=(f"going down through one layer multiplies the gradient's variance by "
              f"fan_out * Var[W] = sigma_w^2 = {RATIO_SIGMA_W2}, so {RATIO_DEPTH} layers give "
              f"{RATIO_SIGMA_W2}^{RATIO_DEPTH}."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         RATIO_SIGMA_W2 * RATIO_DEPTH: "you added sigma_w^2 once per layer; the factors multiply.",
         math.sqrt(expected): "the ratio of standard deviations; the question asks for variances.",
     })

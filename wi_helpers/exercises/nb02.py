@@ -12,29 +12,12 @@ import numpy as np
 
 from ..activations import SATURATION_LEVEL, get_activation, saturation_fraction
 from ..checks import CheckResult, check_choice, check_function, check_number
+from .hints import with_hint
 
 # Exercise 1: slopes of this many sigmoid layers, every unit at z = 0.
 SLOPE_LAYERS = 5
 # Exercise 2: one layer with N(0, 1) weights fed by sigmoid outputs of this mean and variance.
 FAN_IN, WEIGHT_VAR, H_MEAN, H_VAR = 500, 1.0, 0.5, 0.04
-
-
-def _near(answer: Any, value: float, rtol: float = 0.02) -> bool:
-    try:
-        a = float(answer)
-    except (TypeError, ValueError):
-        return False
-    return math.isfinite(a) and math.isclose(a, value, rel_tol=rtol)
-
-
-def _with_hint(result: CheckResult, answer: Any, traps: dict[float, str]) -> CheckResult:
-    """Add a targeted hint when a wrong answer matches a known slip."""
-    if result.ok:
-        return result
-    for value, hint in traps.items():
-        if _near(answer, value):
-            return CheckResult(False, f"{result.message} Looks like {hint}")
-    return result
 
 
 def slope_product(answer: Any) -> CheckResult:
@@ -49,7 +32,7 @@ def slope_product(answer: Any) -> CheckResult:
              f"{sigma0:g} * (1 - {sigma0:g}) = {slope0:g}; {SLOPE_LAYERS} layers multiply "
              f"(1/4)^{SLOPE_LAYERS}. Units away from z = 0 pass even less, saturated ones almost "
              "nothing."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         0.5 ** SLOPE_LAYERS: "you used sigma(0) = 1/2, the value; the slope is sigma'(0) = 1/4.",
         slope0 * SLOPE_LAYERS: "you added the slopes; the chain rule multiplies them.",
         1.0: "you used tanh's slope at 0; the logistic's is 1/4.",
@@ -65,7 +48,7 @@ def preactivation_variance(answer: Any) -> CheckResult:
         why=(f"z = sum of {FAN_IN} terms W h with zero-mean W independent of h, so "
              f"Var[z] = fan_in * Var[W] * E[h^2], and the second moment E[h^2] = Var[h] + E[h]^2 "
              f"= {H_VAR:g} + {H_MEAN:g}^2 = {second_moment:g}: the mean's square is most of it."))
-    return _with_hint(result, answer, {
+    return with_hint(result, answer, {
         FAN_IN * WEIGHT_VAR * H_VAR: "you used Var[h]; a sum of W h needs the second moment "
                                      "E[h^2], which includes the mean's square.",
         FAN_IN * WEIGHT_VAR * H_MEAN: "you used the mean; it enters squared, through E[h^2].",
