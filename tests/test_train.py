@@ -279,3 +279,22 @@ def test_a_used_recorder_is_refused():
 def test_recorder_rejects_bad_arguments(kw, match):
     with pytest.raises(ValueError, match=match):
         Recorder(np.zeros((4, 8)), np.zeros(4, dtype=int), **kw)
+
+
+def test_single_threaded_blas_restores_the_thread_count():
+    from wi_helpers.train import _openblas, single_threaded_blas
+
+    lib = _openblas()
+    if lib is None:
+        pytest.skip("NumPy is not linked to OpenBLAS here")
+    get, set_ = lib
+    before = int(get())
+    with single_threaded_blas():
+        assert int(get()) == 1
+    assert int(get()) == before
+    # and train() leaves it as it found it, even when interrupted
+    rng = np.random.default_rng(0)
+    _, _, (X, y, Xt, yt) = _run(n_updates=1)
+    train(_net(), X, y, X_test=Xt, y_test=yt, lr=0.05, n_updates=10, rng=rng,
+          recorder=_StopAt(Xt, yt, stop=5), record_every=5, progress=False)
+    assert int(get()) == before
