@@ -36,7 +36,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullLocator
 
 from .activations import SATURATION_LEVEL
 from .stats import LayerStats, layer_histograms
@@ -88,7 +88,7 @@ def _style_axes(ax, xlabel: str, ylabel: str, *, integer_x: bool = True) -> None
     ax.tick_params(labelsize=SMALL, width=1.2, length=5)
     ax.tick_params(which="minor", width=0.8, length=3)
     if integer_x:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
     ax.grid(True, which="major", alpha=0.25, linewidth=0.8)
 
 
@@ -291,16 +291,29 @@ class _Panel:
             pad = 0.08 * (hi - lo) if hi > lo else max(abs(hi), 1.0) * 0.1
             ax.set_ylim(lo - pad, hi + 2 * pad)
 
-    def legend(self, entries: list[tuple[str, dict]], *, loc: str = "best") -> None:
-        """A legend of proxy artists, rebuilt only when its entries change."""
+    def legend(self, entries: list[tuple[str, dict]], *, loc: str = "best", figure: bool = False) -> None:
+        """A legend of proxy artists, rebuilt only when its entries change.
+
+        figure=True puts it above the axes, in the figure's top-left corner, in one row: it
+        never covers data and needs no "best" placement search on every redraw.
+        """
         key = tuple((label, tuple(sorted(style.items()))) for label, style in entries)
         if key == self._legend_key:
             return
         self._legend_key = key
-        handles = [Patch(**style) if style.get("kind") == "patch" or "facecolor" in style
-                   else Line2D([], [], **style) for _, style in entries]
-        self.ax.legend(handles, [label for label, _ in entries], fontsize=SMALL, loc=loc,
-                       framealpha=0.85)
+        handles = [Patch(**style) if "facecolor" in style else Line2D([], [], **style)
+                   for _, style in entries]
+        labels = [label for label, _ in entries]
+        if not figure:
+            self.ax.legend(handles, labels, fontsize=SMALL, loc=loc, framealpha=0.85)
+            return
+        fig = self.ax.figure
+        old = getattr(self, "_fig_legend", None)
+        if old is not None:
+            old.remove()
+        self._fig_legend = fig.legend(handles, labels, fontsize=SMALL, loc="upper left",
+                                      bbox_to_anchor=(0.005, 0.995), ncols=len(entries),
+                                      frameon=False)
 
 
 def _style_entries(color: str, theory_name: str | None, band: bool) -> list[tuple[str, dict]]:
@@ -385,12 +398,17 @@ def _check_prediction(prediction, stats: LayerStats, name: str = "prediction") -
 class _VarianceArtists:
     """E[h_l^2] and Var[dL/dh_l] panels (plus, optionally, saturation) that update in place."""
 
-    def __init__(self, fig: FigureBase, axes=None, *, saturation: bool = False):
+    def __init__(self, fig: FigureBase, axes=None, *, saturation: bool = False, live: bool = False):
+        """live=True (the dashboards): legend above the axes and no minor ticks, both cheaper
+        to redraw (no "best" legend placement search, fewer tick artists)."""
         if axes is None:
             axes = fig.subplots(1, 3 if saturation else 2)
-        self.fig = fig
+        self.fig, self.live = fig, live
         self.h = _Panel(axes[0], ylabel=SYMBOLS["h_m2"])
         self.g = _Panel(axes[1], ylabel=SYMBOLS["grad_h_var"])
+        if live:
+            for panel in (self.h, self.g):
+                panel.ax.yaxis.set_minor_locator(NullLocator())
         self.h.ax.set_title("activations, forward", fontsize=FONT)
         self.g.ax.set_title("gradients, backward", fontsize=FONT)
         self.sat = None
@@ -413,7 +431,7 @@ class _VarianceArtists:
                                            [None if prediction is None else prediction.grad_h_var],
                                            regions=_backward_regions(stats)), "Var[dL/dh_l]")
         name = None if prediction is None else prediction.name
-        self.h.legend(_style_entries(_color(0), name, True))
+        self.h.legend(_style_entries(_color(0), name, True), figure=self.live)
         if self.sat is not None:
             self.sat.update(layers, [stats.saturation], [None], regions=_forward_regions(stats))
         caption = f"Simulation: {stats.summary()}."
@@ -656,7 +674,7 @@ def jacobian_spectrum_plot(svs: list[np.ndarray], *, title: str | None = None,
         ax.plot(layers[bad], np.ones(bad.sum()), linestyle="none", marker="^", markersize=MARKER + 4,
                 color=ALARM, transform=edge, clip_on=False, label="overflow (inf/nan)")
     ax.set_xlim(0.5, len(svs) + 0.5)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
     ax.set_ylim(bottom=0.0)
     ax.legend(fontsize=SMALL, framealpha=0.85)
     summary = ", ".join(f"{m:.2f}" for m in means[:8]) + (" ..." if len(means) > 8 else "")

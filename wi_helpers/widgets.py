@@ -50,9 +50,9 @@ from .stats import LayerStats, layer_stats
 from .theory import Prediction, chi_1, linear_theory, mean_field, scheme_weight_var
 
 # The largest forward+backward (z, h, their gradients, W, dL/dW) one update may allocate.
-# It admits depth 50 x width 256 x batch 256 (160 MB) and refuses e.g. depth 100 x
-# width 1024 x batch 1024; see benchmarks/bench_dashboard.py for the time it takes.
-DASHBOARD_MAX_BYTES = 192 * 2**20
+# It admits depth 100 x width 256 x batch 256 (302 MiB) and refuses e.g. depth 40 x
+# width 512 x batch 512; see benchmarks/bench_dashboard.py for the time it takes.
+DASHBOARD_MAX_BYTES = 320 * 2**20
 VANISH_RATIO = 1e-6           # "vanished": below 1e-6 times the reference layer
 STATIC_HINT = ("Static snapshot of an interactive dashboard: run this notebook in JupyterLab "
                "(make lab) to move the sliders.")
@@ -315,6 +315,9 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
         bwd += f"; theory ({prediction.name}) {_fmt(t_ratio)}"
     if stats.backward_overflow is not None:
         bwd += f"; overflow (inf/nan) from layer {stats.backward_overflow} down"
+    elif not np.all(np.isfinite(stats.grad_h_var)):
+        k = int(np.flatnonzero(~np.isfinite(stats.grad_h_var))[-1])
+        bwd += f"; Var[∂L/∂h_l] exceeds the float range (inf) from layer {k} down"
     else:
         k = _first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
         if k is not None:
@@ -345,7 +348,7 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
                 c = _chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
                 phase = ("ordered: gradients shrink layer by layer" if c < 0.99 else
                          "chaotic: gradients grow layer by layer" if c > 1.01 else
-                         "edge of chaos: gradients keep their size")
+                         "edge of chaos: no geometric vanishing or growth, at most a slow drift")
                 lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}, per-layer gradient "
                              f"factor χ₁ = {c:.3g} ({phase}).")
         else:
@@ -391,7 +394,8 @@ class Dashboard(W.VBox):
         self.controls = {name: _make_control(name, preset[name]) for name in CONTROLS}
         self.status = W.HTML(value="", layout=W.Layout(width="100%", min_height="6em"))
         self.status.add_class("wi-status")
-        self.figure = Figure(figsize=(12.5, 4.6) if kind == "variance" else (12.5, 4.4),
+        # about 860 px wide: fits a JupyterLab notebook next to the file browser
+        self.figure = Figure(figsize=(9.6, 4.4) if kind == "variance" else (9.6, 4.0),
                              dpi=FIGURE_DPI)
         if backend == "ipympl":
             Canvas, FigureManager = _load_ipympl()
@@ -432,11 +436,11 @@ class Dashboard(W.VBox):
         if self.kind == "variance":
             axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
             # A fixed layout: no layout engine runs on each redraw (see the benchmark).
-            fig.subplots_adjust(left=0.06, right=0.985, top=0.84, bottom=0.2, wspace=0.3)
-            self.artists = plots._VarianceArtists(fig, axes, saturation=True)
+            fig.subplots_adjust(left=0.085, right=0.99, top=0.84, bottom=0.21, wspace=0.45)
+            self.artists = plots._VarianceArtists(fig, axes, saturation=True, live=True)
         else:
             axes = fig.subplots(1, 2)
-            fig.subplots_adjust(left=0.06, right=0.95, top=0.84, bottom=0.2, wspace=0.3)
+            fig.subplots_adjust(left=0.075, right=0.95, top=0.84, bottom=0.22, wspace=0.35)
             self.hist_h = plots._HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
             self.hist_g = plots._HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
                                                   colorbar=True)
@@ -524,8 +528,6 @@ class Dashboard(W.VBox):
             stats = layer_stats(net, batch=p["batch"], rng=rng)
             self.stats, self.prediction = stats, prediction
             self.artists.update(stats, prediction)
-            self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
-                                 fontsize=plots.TITLE)
             return describe(p, sizes, stats, prediction)
         # histograms: the same probes layer_stats draws (X first, then the output gradient)
         X = rng.standard_normal((p["batch"], sizes[0]))
