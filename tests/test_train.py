@@ -5,7 +5,9 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP
-from wi_helpers.train import (PERCENTILES, History, Recorder, error_rate, softmax_nll, train)
+from wi_helpers.train import (PAPER_TABLE1_SHAPESET, PERCENTILES, SETTINGS, TABLE1_RUNS, History,
+                               Recorder, Settings, error_rate, load_histories, run_table1,
+                               save_histories, softmax_nll, train)
 
 
 def _blobs(n: int, rng: np.random.Generator, n_inputs: int = 8, n_classes: int = 3):
@@ -153,6 +155,8 @@ def test_recorder_statistics_match_direct_computation():
         h = net.h[l + 1]
         assert hist.h_mean[-1, l] == pytest.approx(h.mean(), rel=1e-12)
         assert hist.h_std[-1, l] == pytest.approx(h.std(), rel=1e-12)
+        # saturated: sigmoid output within 3% of 0 or 1
+        assert hist.saturation[-1, l] == pytest.approx(np.mean(np.abs(h - 0.5) > 0.97 * 0.5))
         np.testing.assert_allclose(hist.h_percentiles[-1, l], np.percentile(h, PERCENTILES), rtol=1e-12)
         np.testing.assert_array_equal(hist.h_hist[-1, l], np.histogram(h, edges_h)[0])
         gz = grads.z[l]
@@ -298,3 +302,28 @@ def test_single_threaded_blas_restores_the_thread_count():
     train(_net(), X, y, X_test=Xt, y_test=yt, lr=0.05, n_updates=10, rng=rng,
           recorder=_StopAt(Xt, yt, stop=5), record_every=5, progress=False)
     assert int(get()) == before
+
+
+def test_run_table1_trains_each_row_and_round_trips(tmp_path):
+    tiny = Settings(hidden=(16, 16), n_updates=30, n_train=200, n_test=50, record_every=10,
+                    eval_every=15)
+    runs = run_table1(tiny, names=["Tanh", "Tanh N"], progress=False)
+    assert list(runs) == ["Tanh", "Tanh N"]
+    assert runs["Tanh"].init == "standard" and runs["Tanh N"].init == "glorot_uniform"
+    assert runs["Tanh"].sizes == [1024, 16, 16, 9] and runs["Tanh"].updates_done == 30
+    again = run_table1(tiny, names=["Tanh N"], progress=False)["Tanh N"]  # seeded per row
+    np.testing.assert_array_equal(again.test_error, runs["Tanh N"].test_error)
+    save_histories(tmp_path / "runs.npz", runs)
+    back = load_histories(tmp_path / "runs.npz")
+    assert list(back) == ["Tanh", "Tanh N"]
+    np.testing.assert_array_equal(back["Tanh"].saturation, runs["Tanh"].saturation)
+    with pytest.raises(ValueError, match="unknown run 'ReLU'"):
+        run_table1(tiny, names=["ReLU"])
+    with pytest.raises(TypeError, match="settings must be a Settings"):
+        run_table1("short")
+
+
+def test_table1_constants_match_the_paper():
+    assert set(PAPER_TABLE1_SHAPESET) == set(TABLE1_RUNS)
+    assert PAPER_TABLE1_SHAPESET["Tanh N"] == 15.60 and PAPER_TABLE1_SHAPESET["Sigmoid"] == 82.61
+    assert SETTINGS["long"].hidden == (256,) * 5 and SETTINGS["long"].batch_size == 10

@@ -28,7 +28,9 @@ from typing import Sequence
 
 import numpy as np
 
+from .activations import saturation_fraction
 from .mlp import MLP
+from .shapeset import make_shapeset
 
 PERCENTILES: tuple[float, ...] = (2.0, 16.0, 50.0, 84.0, 98.0)
 N_MONITOR = 300  # test examples in the default monitoring batch (the paper's Figs. 2-3)
@@ -230,6 +232,8 @@ class Recorder:
                 "monitor_loss": loss, "monitor_error": error,
                 "h_mean": [float(np.mean(h)) for h in hs],
                 "h_std": [float(np.std(h)) for h in hs],
+                "saturation": [saturation_fraction(net.activation, z, h)
+                               for z, h in zip(net.z[:H], hs)],
                 "h_percentiles": [np.percentile(h, self.percentiles) for h in hs],
                 "h_hist": [_histogram(h, self.h_edges) for h in hs],
                 "grad_hist": [_histogram(gz, self.grad_edges) for gz in gzs],
@@ -241,7 +245,7 @@ class Recorder:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The recorded rows stacked into arrays (first axis: records)."""
-        keys = ("update", "train_loss", "monitor_loss", "monitor_error", "h_mean", "h_std",
+        keys = ("update", "train_loss", "monitor_loss", "monitor_error", "h_mean", "h_std", "saturation",
                 "h_percentiles", "h_hist", "grad_hist", "grad_z_var", "grad_W_var")
         out = {k: np.array([r[k] for r in self.rows]) for k in keys}
         if not self.rows:  # keep the documented shapes even when nothing was recorded
@@ -280,6 +284,7 @@ class History:
     monitor_error: np.ndarray     # (R,)
     h_mean: np.ndarray            # (R, H) per hidden layer l = 1..H
     h_std: np.ndarray             # (R, H)
+    saturation: np.ndarray        # (R, H) fraction of saturated units (activations.saturation_fraction)
     percentiles: np.ndarray       # (P,)
     h_percentiles: np.ndarray     # (R, H, P)
     h_edges: np.ndarray           # (B + 1,)
@@ -508,7 +513,108 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
         eval_train_loss=np.array(eval_loss),
         update=rec["update"], train_loss=rec["train_loss"], monitor_loss=rec["monitor_loss"],
         monitor_error=rec["monitor_error"], h_mean=rec["h_mean"], h_std=rec["h_std"],
+        saturation=rec["saturation"],
         percentiles=rec["percentiles"], h_percentiles=rec["h_percentiles"],
         h_edges=rec["h_edges"], h_hist=rec["h_hist"], grad_edges=rec["grad_edges"],
         grad_hist=rec["grad_hist"], grad_z_var=rec["grad_z_var"], grad_W_var=rec["grad_W_var"],
     )
+
+
+# --------------------------------------------------------------- the paper's Table 1
+
+# Glorot & Bengio (2010), Table 1, Shapeset-3x2 column: test error (%) with 5 hidden layers
+# of 1000 units; "N" = normalized init, eq. (16).
+PAPER_TABLE1_SHAPESET: dict[str, float] = {
+    "Softsign": 16.27, "Softsign N": 16.06, "Tanh": 27.15, "Tanh N": 15.60, "Sigmoid": 82.61,
+}
+# name -> (activation, init); the order fixes the seeds of each run
+TABLE1_RUNS: dict[str, tuple[str, str]] = {
+    "Sigmoid": ("sigmoid", "standard"),
+    "Tanh": ("tanh", "standard"),
+    "Tanh N": ("tanh", "glorot_uniform"),
+    "Softsign": ("softsign", "standard"),
+    "Softsign N": ("softsign", "glorot_uniform"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One mode of the Table 1 experiment (network, data and schedule)."""
+
+    hidden: tuple[int, ...]
+    n_updates: int
+    n_train: int
+    n_test: int
+    record_every: int
+    eval_every: int
+    lr: float = 0.1
+    batch_size: int = 10
+    seed: int = 2010
+    dtype: str = "float32"
+
+    def describe(self) -> str:
+        """One line for captions: network, updates, data."""
+        return (f"{len(self.hidden)} hidden layers of {self.hidden[0]} units, {self.n_updates:,} "
+                f"updates of {self.batch_size} examples, lr = {self.lr}, {self.n_train:,} training "
+                f"and {self.n_test:,} test images")
+
+
+# One learning rate, 0.1, for every run, from a short exploratory search on 5 x 256 nets
+# (tanh: 0.01, 0.03 and 0.1 alike after 3,000 updates, 0.1 fastest after 15,000); the
+# paper tuned it per run. short: CI and class (seconds); long: the stored run (minutes).
+SETTINGS: dict[str, Settings] = {
+    "short": Settings(hidden=(128,) * 4, n_updates=2000, n_train=20_000, n_test=1000,
+                      record_every=50, eval_every=100),
+    "long": Settings(hidden=(256,) * 5, n_updates=40_000, n_train=100_000, n_test=5000,
+                     record_every=1000, eval_every=1000),
+}
+
+
+def shapeset_data(settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Training and test images (raw pixels in [0, 1], as in the paper) for these settings."""
+    rng = np.random.default_rng(settings.seed)
+    chunk = 50_000  # the generator caps the size of one call
+    parts = [make_shapeset(min(chunk, settings.n_train - i), rng=rng)
+             for i in range(0, settings.n_train, chunk)]
+    X, y = np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    X_test, y_test = make_shapeset(settings.n_test, rng=rng)
+    return X, y, X_test, y_test
+
+
+def run_table1(settings: Settings, *, names: Sequence[str] | None = None, data=None,
+               progress: bool | str = "auto") -> dict[str, History]:
+    """Train one network per row of Table 1 (`TABLE1_RUNS`) with these settings; seeded."""
+    if not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a Settings (e.g. SETTINGS['short']), got {type(settings).__name__}")
+    names = list(TABLE1_RUNS) if names is None else list(names)
+    for name in names:
+        if name not in TABLE1_RUNS:
+            raise ValueError(f"unknown run {name!r}; allowed: {', '.join(TABLE1_RUNS)}")
+    X, y, X_test, y_test = shapeset_data(settings) if data is None else data
+    out = {}
+    for name in names:
+        k = list(TABLE1_RUNS).index(name)
+        activation, init = TABLE1_RUNS[name]
+        net = MLP([X.shape[1], *settings.hidden, 9], activation=activation, init=init,
+                  output_activation="linear", seed=settings.seed + k, dtype=settings.dtype)
+        out[name] = train(net, X, y, X_test=X_test, y_test=y_test, lr=settings.lr,
+                          batch_size=settings.batch_size, n_updates=settings.n_updates,
+                          rng=np.random.default_rng(settings.seed + 100 + k),
+                          record_every=settings.record_every, eval_every=settings.eval_every,
+                          progress=progress)
+    return out
+
+
+def save_histories(path, histories: dict[str, History]) -> None:
+    """Save several Histories in one compressed .npz (keys 'name/field')."""
+    arrays = {f"{name}/{key}": value for name, h in histories.items()
+              for key, value in h.to_npz_dict().items()}
+    np.savez_compressed(path, **arrays)
+
+
+def load_histories(path) -> dict[str, History]:
+    """Load Histories saved by `save_histories` (or by scripts/long_runs.py)."""
+    with np.load(path) as data:
+        names = list(dict.fromkeys(k.split("/")[0] for k in data.files))
+        return {name: History.from_npz_dict({k.split("/", 1)[1]: data[k] for k in data.files
+                                             if k.split("/")[0] == name}) for name in names}

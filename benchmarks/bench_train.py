@@ -1,0 +1,102 @@
+"""Training throughput of wi_helpers.train on Shapeset-3x2, against a bare-matmul floor.
+
+    python benchmarks/bench_train.py [--repeats 3] [--updates 400]
+
+For each network size (the notebook's short and long modes) and batch size (10 as in the
+paper, and 100) it times:
+
+* `train()`: the whole loop (minibatch gather, forward, softmax NLL, backward, SGD update),
+  with recording and evaluation switched off (record_every = eval_every = n_updates), in
+  examples per second;
+* the floor: the same matmuls done bare in NumPy on the same shapes, per layer one forward
+  h @ W and two backward ones (h^T @ dz and dz @ W^T), into preallocated arrays;
+
+and prints the ratio train / floor (time per update): how much the Python loop, the
+activation functions and the update cost on top of the unavoidable matrix products. The
+best of `--repeats` runs is kept (the machine may be shared). Set OPENBLAS_NUM_THREADS=1
+to compare single-threaded numbers.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+import numpy as np
+
+from wi_helpers import MLP
+from wi_helpers.shapeset import make_shapeset
+from wi_helpers.train import train
+
+CONFIGS = [  # (label, hidden widths)
+    ("short: 4 x 128", [128] * 4),
+    ("long: 5 x 256", [256] * 5),
+]
+BATCHES = (10, 100)
+
+
+def time_train(hidden: list[int], batch: int, n_updates: int, X, y, Xt, yt, dtype) -> float:
+    """Seconds per update of train() with recording and evaluation off."""
+    net = MLP([X.shape[1], *hidden, 9], activation="tanh", init="glorot_uniform",
+              output_activation="linear", seed=0, dtype=dtype)
+    t0 = time.perf_counter()
+    # The recorder and the evaluation still run at update 0 and at the end: time a run of
+    # n_updates and one of 1 update and take the difference, so they cancel out.
+    train(net, X, y, X_test=Xt, y_test=yt, lr=0.01, batch_size=batch, n_updates=n_updates,
+          rng=np.random.default_rng(0), record_every=n_updates, eval_every=n_updates,
+          progress=False)
+    t_long = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    train(net, X, y, X_test=Xt, y_test=yt, lr=0.01, batch_size=batch, n_updates=1,
+          rng=np.random.default_rng(0), record_every=1, eval_every=1, progress=False)
+    t_one = time.perf_counter() - t0
+    return (t_long - t_one) / (n_updates - 1)
+
+
+def time_floor(sizes: list[int], batch: int, n_updates: int, dtype) -> float:
+    """Seconds per update of the bare matmuls: per layer h @ W, h^T @ dz and dz @ W^T."""
+    rng = np.random.default_rng(0)
+    Ws = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(sizes[:-1], sizes[1:])]
+    hs = [rng.standard_normal((batch, a)).astype(dtype) for a in sizes[:-1]]
+    dzs = [rng.standard_normal((batch, b)).astype(dtype) for b in sizes[1:]]
+    zs = [np.empty((batch, b), dtype) for b in sizes[1:]]
+    gWs = [np.empty_like(W) for W in Ws]
+    ghs = [np.empty_like(h) for h in hs]
+    t0 = time.perf_counter()
+    for _ in range(n_updates):
+        for W, h, dz, z, gW, gh in zip(Ws, hs, dzs, zs, gWs, ghs):
+            np.matmul(h, W, out=z)
+            np.matmul(h.T, dz, out=gW)
+            np.matmul(dz, W.T, out=gh)
+    return (time.perf_counter() - t0) / n_updates
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the throughput table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--updates", type=int, default=400)
+    parser.add_argument("--dtype", default="float32", choices=("float32", "float64"))
+    args = parser.parse_args(argv)
+    dtype = np.dtype(args.dtype)
+    rng = np.random.default_rng(0)
+    X, y = make_shapeset(5000, rng=rng)
+    Xt, yt = make_shapeset(300, rng=rng)
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
+    print(f"Shapeset-3x2 (1024 inputs, 9 classes), tanh, {dtype.name}, OPENBLAS_NUM_THREADS={threads}, "
+          f"best of {args.repeats} x {args.updates} updates")
+    head = f"{'network':<16} {'batch':>5} {'train ex/s':>11} {'floor ex/s':>11} {'train/floor':>11} {'ms/update':>10}"
+    print(head)
+    print("-" * len(head))
+    for label, hidden in CONFIGS:
+        sizes = [X.shape[1], *hidden, 9]
+        for batch in BATCHES:
+            n = max(20, args.updates * 10 // batch)
+            t_train = min(time_train(hidden, batch, n, X, y, Xt, yt, dtype) for _ in range(args.repeats))
+            t_floor = min(time_floor(sizes, batch, n, dtype) for _ in range(args.repeats))
+            print(f"{label:<16} {batch:>5} {batch / t_train:>11,.0f} {batch / t_floor:>11,.0f} "
+                  f"{t_train / t_floor:>11.2f} {1e3 * t_train:>10.3f}")
+
+
+if __name__ == "__main__":
+    main()
