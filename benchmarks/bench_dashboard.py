@@ -1,0 +1,137 @@
+"""How long one dashboard update takes in the kernel, against the usual `interact` + `plt.show()`.
+
+    python benchmarks/bench_dashboard.py [--repeat 15] [--blas-threads N]
+
+"Update" is what the kernel does after a slider moves, until the frontend has its new image:
+
+* dashboard (wi_helpers.widgets): the control's callback (new network, `layer_stats`, theory,
+  `set_data` on the existing artists, status line) and then the ipympl canvas draw that the
+  frontend requests (`fig.canvas.draw()`: Agg render + the PNG diff it sends). The canvas is
+  put in the state it has once a frontend is connected (no full-image data URL).
+* naive: what many course notebooks do with `ipywidgets.interact`: the same compute and the
+  same three panels (same plotting code), but a new pyplot figure every time, `tight_layout`,
+  and `plt.show()` rendered to PNG as the inline backend does (`bbox_inches="tight"`), then
+  closed.
+
+Both alternate between two depths (L and L-1) so that every update is a real change. Medians
+over --repeat updates after one warm-up; the machine's load makes single numbers noisy.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _parse() -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=15, help="updates per measurement (default 15)")
+    ap.add_argument("--blas-threads", type=int, default=None,
+                    help="set OPENBLAS/OMP/MKL thread counts before NumPy loads")
+    return ap.parse_args()
+
+
+ARGS = _parse() if __name__ == "__main__" else None
+if ARGS is not None and ARGS.blas_threads:
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(ARGS.blas_threads)
+
+import io  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import matplotlib  # noqa: E402
+
+matplotlib.use("Agg")  # pyplot for the naive version; the dashboard uses its own ipympl canvas
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from wi_helpers import footprint_bytes, layer_stats  # noqa: E402
+from wi_helpers import plots, widgets  # noqa: E402
+
+SETTINGS = [  # (label, depth, width, batch)
+    ("default", 10, 256, 256),
+    ("deepest allowed", 100, 256, 256),
+    ("widest allowed", 10, 1024, 256),
+]
+
+
+def _median_ms(times: list[float]) -> float:
+    return 1e3 * statistics.median(times)
+
+
+def bench_dashboard(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
+    dash = widgets.variance_dashboard(backend="ipympl", depth=depth, width=width, batch=batch)
+    canvas = dash.figure.canvas
+    canvas.syncing_data_url = False  # what the frontend's "initialized" message sets
+    canvas.draw()
+    slider = dash.controls["depth"]
+    total, compute, draw, cpu = [], [], [], []
+    for i in range(repeat + 1):
+        c0, t0 = time.process_time(), time.perf_counter()
+        slider.value = depth - 1 if slider.value == depth else depth  # callback: compute + set_data
+        t1 = time.perf_counter()
+        canvas.draw()  # what the frontend waits for (Agg render + PNG diff)
+        t2, c2 = time.perf_counter(), time.process_time()
+        if i:  # the first one warms caches
+            total.append(t2 - t0), compute.append(t1 - t0), draw.append(t2 - t1), cpu.append(c2 - c0)
+    assert "Too large" not in dash.status_text(), dash.status_text()
+    return {"total": _median_ms(total), "callback": _median_ms(compute), "draw": _median_ms(draw),
+            "cpu": _median_ms(cpu)}
+
+
+def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
+    """interact-style: compute, build a new figure with the same plotting code, tight_layout, PNG."""
+    p = dict(widgets.DEFAULTS, depth=depth, width=width, batch=batch)
+    helper = widgets.Dashboard.__new__(widgets.Dashboard)  # only for its compute helpers
+
+    def update(L: int) -> bytes:
+        q = dict(p, depth=L)
+        sizes = widgets.network_sizes("constant", L, width)
+        net = widgets.Dashboard._network(helper, q, sizes)
+        stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(q["seed"]))
+        prediction = widgets.Dashboard._prediction(helper, q, sizes)
+        fig, axes = plt.subplots(1, 3, figsize=(9.6, 4.4), dpi=widgets.FIGURE_DPI,
+                                 gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
+        plots._VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
+        fig.suptitle(widgets._sizes_text(sizes), fontsize=plots.TITLE)
+        widgets.describe(q, sizes, stats, prediction)
+        fig.tight_layout()
+        buf = io.BytesIO()  # plt.show() under the inline backend: print_figure with a tight bbox
+        fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=widgets.FIGURE_DPI)
+        plt.close(fig)
+        return buf.getvalue()
+
+    times, cpu = [], []
+    for i in range(repeat + 1):
+        c0, t0 = time.process_time(), time.perf_counter()
+        update(depth - (i % 2))
+        if i:
+            times.append(time.perf_counter() - t0), cpu.append(time.process_time() - c0)
+    return {"total": _median_ms(times), "cpu": _median_ms(cpu)}
+
+
+def main() -> None:
+    repeat = ARGS.repeat if ARGS else 15
+    threads = os.environ.get("OPENBLAS_NUM_THREADS", "unset")
+    print(f"Dashboard update, median of {repeat} (ms); OPENBLAS_NUM_THREADS={threads}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print("wall = elapsed time; cpu = this process's CPU time (what an idle core would take)")
+    print(f"{'setting':16s} {'L x n x batch':>15s} {'MiB':>4s} | {'dashboard':>9s} {'callback':>8s} "
+          f"{'draw':>6s} {'cpu':>6s} | {'naive':>6s} {'cpu':>6s} | {'speed-up':>8s} {'(cpu)':>6s}")
+    for label, depth, width, batch in SETTINGS:
+        mib = footprint_bytes([width] * (depth + 1), batch) / 2**20
+        ours = bench_dashboard(depth, width, batch, repeat)
+        naive = bench_naive(depth, width, batch, repeat)
+        print(f"{label:16s} {f'{depth} x {width} x {batch}':>15s} {mib:4.0f} | {ours['total']:9.0f} "
+              f"{ours['callback']:8.0f} {ours['draw']:6.0f} {ours['cpu']:6.0f} | {naive['total']:6.0f} "
+              f"{naive['cpu']:6.0f} | {naive['total'] / ours['total']:7.1f}x "
+              f"{naive['cpu'] / ours['cpu']:5.1f}x", flush=True)
+    print(f"(MiB: arrays of one forward+backward, footprint_bytes; the cap is "
+          f"DASHBOARD_MAX_BYTES = {widgets.DASHBOARD_MAX_BYTES / 2**20:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
