@@ -327,3 +327,34 @@ def test_table1_constants_match_the_paper():
     assert set(PAPER_TABLE1_SHAPESET) == set(TABLE1_RUNS)
     assert PAPER_TABLE1_SHAPESET["Tanh N"] == 15.60 and PAPER_TABLE1_SHAPESET["Sigmoid"] == 82.61
     assert SETTINGS["long"].hidden == (256,) * 5 and SETTINGS["long"].batch_size == 10
+
+
+# ------------------------------------------------------- plots of notebook 05 (smoke)
+
+
+def test_training_plots_draw_history_arrays():
+    from matplotlib.figure import Figure
+
+    from wi_helpers import plots
+    from wi_helpers.shapeset import CLASS_NAMES, make_shapeset
+
+    hist, _, _ = _run(n_updates=20)
+    curves = dict(update=hist.update, mean=hist.h_mean, std=hist.h_std,
+                  p98=hist.h_percentiles[:, :, -1])
+    fig = plots.training_activation_plot({"a": curves, "b": curves}, ylabel="h", markers="p98")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert len(fig.axes[0].lines) == 2 * hist.h_mean.shape[1]  # mean line + markers per layer
+    fig = plots.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0]}, xlabel="h")
+    assert len(fig.axes[0].lines) == hist.h_hist.shape[1]
+    fig = plots.learning_curves_plot({"x": (hist.eval_update, 100 * hist.test_error)},
+                                     reference={"chance": 66.7})
+    assert fig.axes[0].get_ylim() == (0, 100)
+    fig = plots.grad_W_var_plot({"x": (hist.update, hist.grad_W_var)})
+    assert len(fig.axes[0].lines) == hist.grad_W_var.shape[1]
+    X, y = make_shapeset(4, rng=np.random.default_rng(0))
+    fig = plots.shapeset_grid(X, y, CLASS_NAMES, n_cols=2, n_rows=2)
+    assert len(fig.axes) == 4 and fig.axes[0].get_title().replace("\n", "") in CLASS_NAMES
+    with pytest.raises(ValueError, match="counts\\['start'\\] must have shape"):
+        plots.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0][:, :3]}, xlabel="h")
+    with pytest.raises(ValueError, match="band must be"):
+        plots.training_activation_plot({"a": curves}, ylabel="h", band="minmax")

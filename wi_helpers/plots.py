@@ -725,3 +725,154 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
 # ============================================================================
 # Lesson-specific plots (other notebooks append their functions below this line)
 # ============================================================================
+
+
+# ---------------------------------------------------------------------------
+# Training (notebook 05): curves over SGD updates, from wi_helpers.train.History arrays
+# ---------------------------------------------------------------------------
+
+
+PANEL_W, PANEL_H = 5.0, 3.9  # inches per panel of the multi-panel training figures
+
+
+def shapeset_grid(X: np.ndarray, y: np.ndarray, class_names: Sequence[str], *, n_cols: int = 6,
+                  n_rows: int = 3, fig: FigureBase | None = None) -> FigureBase:
+    """A grid of Shapeset-3x2 images (rows of X reshaped to squares), each titled by its class."""
+    X = np.asarray(X, dtype=np.float64)
+    n = min(len(X), n_cols * n_rows)
+    side = int(round(np.sqrt(X.shape[1]))) if X.ndim == 2 else 0
+    if X.ndim != 2 or side * side != X.shape[1] or n < 1:
+        raise ValueError(f"X must have shape (n, side*side) with n >= 1, got {X.shape}")
+    fig = _new_figure(fig, (1.9 * n_cols, 2.0 * n_rows))
+    for i in range(n_cols * n_rows):
+        ax = fig.add_subplot(n_rows, n_cols, i + 1)
+        ax.set_axis_off()
+        if i < n:
+            ax.imshow(X[i].reshape(side, side), cmap="gray", vmin=0.0, vmax=1.0,
+                      interpolation="nearest")
+            ax.set_title(class_names[int(y[i])].replace("+", "+\n"), fontsize=SMALL - 1)
+    return fig
+
+
+def _layer_axes(fig, n: int, *, sharey: bool = True):
+    return fig.subplots(1, n, sharey=sharey, squeeze=False)[0]
+
+
+def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, ylabel: str,
+                             band: str = "std", markers: str | None = None,
+                             title: str | None = None, fig: FigureBase | None = None) -> FigureBase:
+    """Per hidden layer, the mean activation over updates with a band, one panel per run (Figs. 2-3).
+
+    Each run is a dict with arrays `update` (R,), `mean` (R, H) and, for band="std", `std`
+    (R, H) (band = mean +- std) or, for band="percentiles", `lower` and `upper` (R, H).
+    `markers`: the key of an (R, H) array drawn as markers alone (e.g. the 98th percentile).
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs must be a non-empty dict {title: arrays}")
+    if band not in ("std", "percentiles"):
+        raise ValueError(f"band must be 'std' or 'percentiles', got {band!r}")
+    _check_title(title)
+    fig = _new_figure(fig, (PANEL_W * len(runs), PANEL_H))
+    axes = _layer_axes(fig, len(runs))
+    for ax, (name, run) in zip(axes, runs.items()):
+        update = np.asarray(run["update"], dtype=np.float64)
+        mean = np.asarray(run["mean"], dtype=np.float64)
+        _style_axes(ax, "SGD updates", ylabel if ax is axes[0] else "", integer_x=False)
+        for l in range(mean.shape[1]):
+            c = _color(l)
+            if band == "std":
+                lo, hi = mean[:, l] - run["std"][:, l], mean[:, l] + run["std"][:, l]
+            else:
+                lo, hi = run["lower"][:, l], run["upper"][:, l]
+            ax.fill_between(update, lo, hi, color=c, alpha=0.15, linewidth=0)
+            ax.plot(update, mean[:, l], "-", color=c, linewidth=LINE, label=f"layer {l + 1}")
+            if markers is not None:
+                ax.plot(update, run[markers][:, l], linestyle="none", marker="o",
+                        markersize=MARKER - 1, color=c, markerfacecolor="none")
+        ax.set_title(name, fontsize=FONT)
+    axes[-1].legend(fontsize=SMALL, framealpha=0.85, loc="best")
+    what = "mean +- one standard deviation" if band == "std" else "mean, band between percentiles"
+    _caption(fig, f"Lines: {what} of each hidden layer's activations on the monitoring batch"
+             + ("; open markers: " + markers.replace("_", " ") if markers else "") + ".")
+    _title(fig, title)
+    return fig
+
+
+def counts_histogram_plot(edges: np.ndarray, counts: Mapping[str, np.ndarray], *, xlabel: str,
+                          logy: bool = False, title: str | None = None,
+                          fig: FigureBase | None = None) -> FigureBase:
+    """Normalized histograms from stored counts, one panel per entry, one line per layer (Figs. 4, 6, 7).
+
+    `counts[name]` has shape (H, B) for H layers over the B bins of `edges` (B + 1,).
+    """
+    edges = np.asarray(edges, dtype=np.float64)
+    if not isinstance(counts, Mapping) or not counts:
+        raise ValueError("counts must be a non-empty dict {panel title: (layers, bins) array}")
+    for name, c in counts.items():
+        if np.ndim(c) != 2 or np.shape(c)[1] != edges.size - 1:
+            raise ValueError(f"counts[{name!r}] must have shape (layers, {edges.size - 1}), "
+                             f"got {np.shape(c)}")
+    _check_title(title)
+    fig = _new_figure(fig, (PANEL_W * len(counts), PANEL_H))
+    axes = _layer_axes(fig, len(counts))
+    centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
+    for ax, (name, c) in zip(axes, counts.items()):
+        c = np.asarray(c, dtype=np.float64)
+        _style_axes(ax, xlabel, "density" if ax is axes[0] else "", integer_x=False)
+        for l in range(c.shape[0]):
+            total = c[l].sum()
+            dens = c[l] / (total * width) if total else c[l]
+            ax.plot(centres, dens, "-", color=_color(l), linewidth=LINE, label=f"layer {l + 1}")
+        if logy:
+            ax.set_yscale("log")
+        ax.set_title(name, fontsize=FONT)
+    axes[-1].legend(fontsize=SMALL, framealpha=0.85)
+    _title(fig, title)
+    return fig
+
+
+def learning_curves_plot(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
+                         reference: Mapping[str, float] | None = None, title: str | None = None,
+                         fig: FigureBase | None = None) -> FigureBase:
+    """Test error (%) over SGD updates, one line per run; optional dotted reference levels."""
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError("curves must be a non-empty dict {label: (updates, test error %)}")
+    _check_title(title)
+    fig = _new_figure(fig, (8.0, 4.6))
+    ax = fig.add_subplot()
+    _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
+    for i, (name, (x, err)) in enumerate(curves.items()):
+        dashed = name.endswith(" N")
+        ax.plot(x, err, "--" if dashed else "-", color=_color(i // 2 if len(curves) > 3 else i),
+                linewidth=LINE, label=name)
+    for name, level in (reference or {}).items():
+        ax.axhline(level, color="#777777", linestyle=":", linewidth=1.2)
+        ax.text(ax.get_xlim()[1], level, f" {name}", fontsize=SMALL - 1, va="center",
+                color="#555555", clip_on=False)
+    ax.set_ylim(0, 100)
+    ax.legend(fontsize=SMALL, framealpha=0.85, loc="lower left")
+    _title(fig, title)
+    return fig
+
+
+def grad_W_var_plot(runs: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title: str | None = None,
+                    fig: FigureBase | None = None) -> FigureBase:
+    """Var[dC/dW_l] of every layer over SGD updates (log scale), one panel per run (Figs. 8-9)."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs must be a non-empty dict {title: (updates, (R, L) variances)}")
+    _check_title(title)
+    fig = _new_figure(fig, (PANEL_W * len(runs), PANEL_H))
+    axes = _layer_axes(fig, len(runs))
+    for ax, (name, (x, var)) in zip(axes, runs.items()):
+        var = np.asarray(var, dtype=np.float64)
+        _style_axes(ax, "SGD updates", r"$\mathrm{Var}[\partial C/\partial W_l]$" if ax is axes[0] else "",
+                    integer_x=False)
+        ax.set_yscale("log")
+        for l in range(var.shape[1]):
+            label = f"layer {l + 1}" + (" (output)" if l == var.shape[1] - 1 else "")
+            ax.plot(x, np.where(var[:, l] > 0, var[:, l], np.nan), "-", color=_color(l),
+                    linewidth=LINE, label=label)
+        ax.set_title(name, fontsize=FONT)
+    axes[-1].legend(fontsize=SMALL, framealpha=0.85)
+    _title(fig, title)
+    return fig
