@@ -13,20 +13,20 @@ paper, and 100) it times:
 
 and prints the ratio train / floor (time per update): how much the Python loop, the
 activation functions and the update cost on top of the unavoidable matrix products. The
-best of `--repeats` runs is kept (the machine may be shared). Set OPENBLAS_NUM_THREADS=1
-to compare single-threaded numbers.
+best of `--repeats` runs is kept, timed in CPU time of this process (`time.process_time`),
+so that other jobs on a shared machine disturb it less; on an idle machine it equals wall time. Both run with OpenBLAS on one
+thread (`single_threaded_blas`, what train() uses: batch-10 products gain nothing from threads).
 """
 from __future__ import annotations
 
 import argparse
-import os
 import time
 
 import numpy as np
 
 from wi_helpers import MLP
 from wi_helpers.shapeset import make_shapeset
-from wi_helpers.train import train
+from wi_helpers.train import single_threaded_blas, train
 
 CONFIGS = [  # (label, hidden widths)
     ("short: 4 x 128", [128] * 4),
@@ -39,17 +39,17 @@ def time_train(hidden: list[int], batch: int, n_updates: int, X, y, Xt, yt, dtyp
     """Seconds per update of train() with recording and evaluation off."""
     net = MLP([X.shape[1], *hidden, 9], activation="tanh", init="glorot_uniform",
               output_activation="linear", seed=0, dtype=dtype)
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     # The recorder and the evaluation still run at update 0 and at the end: time a run of
     # n_updates and one of 1 update and take the difference, so they cancel out.
     train(net, X, y, X_test=Xt, y_test=yt, lr=0.01, batch_size=batch, n_updates=n_updates,
           rng=np.random.default_rng(0), record_every=n_updates, eval_every=n_updates,
           progress=False)
-    t_long = time.perf_counter() - t0
-    t0 = time.perf_counter()
+    t_long = time.process_time() - t0
+    t0 = time.process_time()
     train(net, X, y, X_test=Xt, y_test=yt, lr=0.01, batch_size=batch, n_updates=1,
           rng=np.random.default_rng(0), record_every=1, eval_every=1, progress=False)
-    t_one = time.perf_counter() - t0
+    t_one = time.process_time() - t0
     return (t_long - t_one) / (n_updates - 1)
 
 
@@ -62,13 +62,14 @@ def time_floor(sizes: list[int], batch: int, n_updates: int, dtype) -> float:
     zs = [np.empty((batch, b), dtype) for b in sizes[1:]]
     gWs = [np.empty_like(W) for W in Ws]
     ghs = [np.empty_like(h) for h in hs]
-    t0 = time.perf_counter()
-    for _ in range(n_updates):
-        for W, h, dz, z, gW, gh in zip(Ws, hs, dzs, zs, gWs, ghs):
-            np.matmul(h, W, out=z)
-            np.matmul(h.T, dz, out=gW)
-            np.matmul(dz, W.T, out=gh)
-    return (time.perf_counter() - t0) / n_updates
+    with single_threaded_blas():  # as train() does
+        t0 = time.process_time()
+        for _ in range(n_updates):
+            for W, h, dz, z, gW, gh in zip(Ws, hs, dzs, zs, gWs, ghs):
+                np.matmul(h, W, out=z)
+                np.matmul(h.T, dz, out=gW)
+                np.matmul(dz, W.T, out=gh)
+        return (time.process_time() - t0) / n_updates
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -82,9 +83,9 @@ def main(argv: list[str] | None = None) -> None:
     rng = np.random.default_rng(0)
     X, y = make_shapeset(5000, rng=rng)
     Xt, yt = make_shapeset(300, rng=rng)
-    threads = os.environ.get("OPENBLAS_NUM_THREADS", "default")
-    print(f"Shapeset-3x2 (1024 inputs, 9 classes), tanh, {dtype.name}, OPENBLAS_NUM_THREADS={threads}, "
-          f"best of {args.repeats} x {args.updates} updates")
+    print(f"Shapeset-3x2 (1024 inputs, 9 classes), tanh, {dtype.name}, BLAS on 1 thread, "
+          f"best of {args.repeats} runs of {args.updates} updates at batch 10 "
+          f"({args.updates // 10} at batch 100)")
     head = f"{'network':<16} {'batch':>5} {'train ex/s':>11} {'floor ex/s':>11} {'train/floor':>11} {'ms/update':>10}"
     print(head)
     print("-" * len(head))

@@ -564,7 +564,7 @@ class Settings:
 # paper tuned it per run. short: CI and class (seconds); long: the stored run (minutes).
 SETTINGS: dict[str, Settings] = {
     "short": Settings(hidden=(128,) * 4, n_updates=2000, n_train=20_000, n_test=1000,
-                      record_every=50, eval_every=100),
+                      record_every=100, eval_every=100),
     "long": Settings(hidden=(256,) * 5, n_updates=40_000, n_train=100_000, n_test=5000,
                      record_every=1000, eval_every=1000),
 }
