@@ -139,6 +139,12 @@ def test_custom_sizes_and_invalid_text(dash):
     assert "at least two widths" in dash.status_text()
 
 
+def test_sizes_only_dashboard_is_custom():
+    d = variance_dashboard(backend="agg", controls=("sizes",), sizes=[20, 10, 5], batch=16)
+    assert _shown(d) == {"sizes"} and d.values()["shape"] == "custom"
+    assert d.status_text().startswith("2 layers, widths 20 → 10 → 5")
+
+
 def test_shapes_build_the_documented_widths():
     assert widgets.network_sizes("constant", 3, 64) == [64] * 4
     assert widgets.network_sizes("bottleneck", 4, 64) == [64, 23, 8, 23, 64]
@@ -215,6 +221,12 @@ def test_bad_factory_input_is_refused():
         variance_dashboard(backend="agg", activation="swish")
     with pytest.raises(ValueError, match="std=-1 is out of range"):
         variance_dashboard(backend="agg", std=-1)
+    with pytest.raises(TypeError, match="controls must be None or a tuple of control names"):
+        variance_dashboard(backend="agg", controls=3)
+    with pytest.raises(ValueError, match="control 'std' is only used by init='normal'"):
+        variance_dashboard(backend="agg", controls=("depth", "std"))
+    with pytest.raises(ValueError, match="control 'sizes' is only used with shape='custom'"):
+        variance_dashboard(backend="agg", controls=("sizes",), shape="constant")
     with pytest.raises(ValueError, match="backend must be"):
         variance_dashboard(backend="qt")
     with pytest.raises(ValueError, match="'x' is not a positive whole number"):

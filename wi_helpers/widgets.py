@@ -161,12 +161,16 @@ def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
     return p
 
 
-def _check_controls(controls, preset: dict[str, Any]) -> tuple[str, ...]:
+def _check_controls(controls) -> tuple[str, ...]:
     if controls is None:
         return CONTROLS
     if isinstance(controls, str):
         controls = (controls,)
-    controls = tuple(controls)
+    try:
+        controls = tuple(controls)
+    except TypeError:
+        raise TypeError(f"controls must be None or a tuple of control names such as "
+                        f"('depth', 'std'), got {type(controls).__name__} {controls!r}") from None
     unknown = [c for c in controls if c not in CONTROLS]
     if unknown:
         raise ValueError(f"unknown control(s) {', '.join(map(repr, unknown))}; "
@@ -559,7 +563,6 @@ class Dashboard(W.VBox):
                                      ha="left", va="bottom", fontsize=plots.SMALL,
                                      color="#333333", wrap=False)
         try:
-            FigureCanvasAgg(self.figure) if self.backend == "agg" else None
             self.figure.savefig(buf, format="png", dpi=FIGURE_DPI,
                                 bbox_inches="tight" if hint else None, facecolor="white")
         finally:
@@ -580,9 +583,16 @@ class Dashboard(W.VBox):
 
 def _factory(kind: str, controls, preset: dict[str, Any], backend: str | None) -> Dashboard:
     p = _check_preset(preset)
-    shown = _check_controls(controls, preset)
-    if "sizes" in shown and "shape" not in shown and "shape" not in preset:
-        p["shape"] = "custom"  # the typed sizes are the only way to set the widths then
+    shown = _check_controls(controls)
+    if "sizes" in shown and "shape" not in shown:
+        if "shape" not in preset:
+            p["shape"] = "custom"  # the typed sizes are the only way to set the widths then
+        elif p["shape"] != "custom":
+            raise ValueError(f"control 'sizes' is only used with shape='custom', but shape="
+                             f"{p['shape']!r} is fixed; add 'shape' to controls or drop the preset")
+    if "std" in shown and "init" not in shown and p["init"] != "normal":
+        raise ValueError(f"control 'std' is only used by init='normal', but init={p['init']!r} is "
+                         "fixed; preset init='normal' or add 'init' to controls")
     return Dashboard(kind, shown, p, backend=backend)
 
 
