@@ -434,9 +434,13 @@ class _VarianceArtists:
         self.h.legend(_style_entries(_color(0), name, True), figure=self.live)
         if self.sat is not None:
             self.sat.update(layers, [stats.saturation], [None], regions=_forward_regions(stats))
+            dead = stats.activation in ("relu", "leaky_relu")
+            self.sat.ax.set_ylabel("fraction of dead units" if dead else SYMBOLS["saturation"],
+                                   fontsize=FONT)
         caption = f"Simulation: {stats.summary()}."
         if notes:
-            caption += "\n" + "\n".join(n + "." for n in notes)
+            # live figures have room for two caption lines under fixed margins: one paragraph
+            caption += (" " + "; ".join(notes) if self.live else "\n" + "\n".join(notes)) + "."
         self.caption.set_text(_wrap(self.fig, caption))
 
 
@@ -732,7 +736,7 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
 # ---------------------------------------------------------------------------
 
 
-PANEL_W, PANEL_H = 5.0, 3.9  # inches per panel of the multi-panel training figures
+PANEL_W, PANEL_H = 4.6, 3.6  # inches per panel of the multi-panel training figures
 
 
 def shapeset_grid(X: np.ndarray, y: np.ndarray, class_names: Sequence[str], *, n_cols: int = 6,
@@ -760,12 +764,14 @@ def _layer_axes(fig, n: int, *, sharey: bool = True):
 
 def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, ylabel: str,
                              band: str = "std", markers: str | None = None,
-                             title: str | None = None, fig: FigureBase | None = None) -> FigureBase:
+                             markers_label: str | None = None, title: str | None = None,
+                             fig: FigureBase | None = None) -> FigureBase:
     """Per hidden layer, the mean activation over updates with a band, one panel per run (Figs. 2-3).
 
     Each run is a dict with arrays `update` (R,), `mean` (R, H) and, for band="std", `std`
     (R, H) (band = mean +- std) or, for band="percentiles", `lower` and `upper` (R, H).
-    `markers`: the key of an (R, H) array drawn as markers alone (e.g. the 98th percentile).
+    `markers`: the key of an (R, H) array drawn as markers alone (e.g. the 98th percentile),
+    named `markers_label` in the caption.
     """
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError("runs must be a non-empty dict {title: arrays}")
@@ -793,7 +799,7 @@ def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, yl
     axes[-1].legend(fontsize=SMALL, framealpha=0.85, loc="best")
     what = "mean +- one standard deviation" if band == "std" else "mean, band between percentiles"
     _caption(fig, f"Lines: {what} of each hidden layer's activations on the monitoring batch"
-             + ("; open markers: " + markers.replace("_", " ") if markers else "") + ".")
+             + (f"; open markers: {markers_label or markers}" if markers else "") + ".")
     _title(fig, title)
     return fig
 
@@ -819,6 +825,7 @@ def counts_histogram_plot(edges: np.ndarray, counts: Mapping[str, np.ndarray], *
     for ax, (name, c) in zip(axes, counts.items()):
         c = np.asarray(c, dtype=np.float64)
         _style_axes(ax, xlabel, "density" if ax is axes[0] else "", integer_x=False)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         for l in range(c.shape[0]):
             total = c[l].sum()
             dens = c[l] / (total * width) if total else c[l]

@@ -267,7 +267,9 @@ def _chi_1(activation: str, sigma_w2: float, sigma_b2: float) -> float:
 def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "inf" if x > 0 else "nan"
-    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 or x == 0 else f"{x:.1e}"
+    if x == 0:
+        return "0 (underflow: below 1e-308)"
+    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}"
 
 
 def _first_below(values: np.ndarray, reference: float, order) -> int | None:
@@ -440,7 +442,7 @@ class Dashboard(W.VBox):
         if self.kind == "variance":
             axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
             # A fixed layout: no layout engine runs on each redraw (see the benchmark).
-            fig.subplots_adjust(left=0.085, right=0.99, top=0.84, bottom=0.21, wspace=0.45)
+            fig.subplots_adjust(left=0.085, right=0.99, top=0.86, bottom=0.25, wspace=0.45)
             self.artists = plots._VarianceArtists(fig, axes, saturation=True, live=True)
         else:
             axes = fig.subplots(1, 2)
