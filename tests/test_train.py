@@ -358,3 +358,20 @@ def test_training_plots_draw_history_arrays():
         plots.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0][:, :3]}, xlabel="h")
     with pytest.raises(ValueError, match="band must be"):
         plots.training_activation_plot({"a": curves}, ylabel="h", band="minmax")
+
+
+def test_run_table1_stops_after_an_interrupted_run(monkeypatch):
+    import wi_helpers.train as tr
+
+    calls = []
+
+    def fake_train(net, *args, **kw):
+        calls.append(net.activation.name)
+        hist, _, _ = _run(n_updates=5)
+        hist.interrupted = len(calls) == 2  # the stop button during the second run
+        return hist
+
+    monkeypatch.setattr(tr, "train", fake_train)
+    tiny = Settings(hidden=(4,), n_updates=5, n_train=20, n_test=10, record_every=5, eval_every=5)
+    runs = run_table1(tiny, progress=False)
+    assert list(runs) == ["Sigmoid", "Tanh"] and runs["Tanh"].interrupted

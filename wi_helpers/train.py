@@ -583,7 +583,11 @@ def shapeset_data(settings: Settings) -> tuple[np.ndarray, np.ndarray, np.ndarra
 
 def run_table1(settings: Settings, *, names: Sequence[str] | None = None, data=None,
                progress: bool | str = "auto") -> dict[str, History]:
-    """Train one network per row of Table 1 (`TABLE1_RUNS`) with these settings; seeded."""
+    """Train one network per row of Table 1 (`TABLE1_RUNS`) with these settings; seeded.
+
+    A KeyboardInterrupt (the stop button) ends the current run cleanly and skips the rest:
+    the result then holds the runs done so far, the last one flagged `interrupted`.
+    """
     if not isinstance(settings, Settings):
         raise TypeError(f"settings must be a Settings (e.g. SETTINGS['short']), got {type(settings).__name__}")
     names = list(TABLE1_RUNS) if names is None else list(names)
@@ -602,6 +606,8 @@ def run_table1(settings: Settings, *, names: Sequence[str] | None = None, data=N
                           rng=np.random.default_rng(settings.seed + 100 + k),
                           record_every=settings.record_every, eval_every=settings.eval_every,
                           progress=progress)
+        if out[name].interrupted:
+            break
     return out
 
 
