@@ -561,7 +561,8 @@ class Dashboard(W.VBox):
         extra = None
         if hint:
             # drawn above the figure only for the snapshot; bbox_inches="tight" makes room
-            extra = self.figure.text(0.01, 1.0, STATIC_HINT + "\n" + self.status_text(),
+            extra = self.figure.text(0.01, 1.0, plots._wrap(self.figure,
+                                                           STATIC_HINT + "\n" + self.status_text()),
                                      ha="left", va="bottom", fontsize=plots.SMALL,
                                      color="#333333", wrap=False)
         try:
