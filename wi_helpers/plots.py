@@ -841,17 +841,21 @@ def counts_histogram_plot(edges: np.ndarray, counts: Mapping[str, np.ndarray], *
 def learning_curves_plot(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
                          reference: Mapping[str, float] | None = None, title: str | None = None,
                          fig: FigureBase | None = None) -> FigureBase:
-    """Test error (%) over SGD updates, one line per run; optional dotted reference levels."""
+    """Test error (%) over SGD updates, one line per run; optional dotted reference levels.
+
+    Runs named "<name> N" (normalized init) are dashed, in the colour of "<name>".
+    """
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty dict {label: (updates, test error %)}")
     _check_title(title)
     fig = _new_figure(fig, (8.0, 4.6))
     ax = fig.add_subplot()
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
-    for i, (name, (x, err)) in enumerate(curves.items()):
-        dashed = name.endswith(" N")
-        ax.plot(x, err, "--" if dashed else "-", color=_color(i // 2 if len(curves) > 3 else i),
-                linewidth=LINE, label=name)
+    # One colour per activation, dashed for its normalized-init twin ("Tanh" / "Tanh N").
+    bases = list(dict.fromkeys(name.removesuffix(" N") for name in curves))
+    for name, (x, err) in curves.items():
+        ax.plot(x, err, "--" if name.endswith(" N") else "-",
+                color=_color(bases.index(name.removesuffix(" N"))), linewidth=LINE, label=name)
     for name, level in (reference or {}).items():
         ax.axhline(level, color="#777777", linestyle=":", linewidth=1.2)
         ax.text(ax.get_xlim()[1], level, f" {name}", fontsize=SMALL - 1, va="center",
