@@ -141,14 +141,25 @@ def test_second_moment_beyond_float_range_is_marked():
     assert "E[h_l^2] is inf/nan or above 1e250" in _caption(fig)
 
 
-def test_underflow_is_marked_downwards(exploding):
-    _, stats, _ = exploding
+def test_underflow_is_marked_downwards():
+    # tanh with std 1e-6 at width 32: activations and gradients shrink ~5.7e-6 per layer and
+    # fall below float64's smallest normal number after about 55 layers
+    _, stats = _stats([32] * 61, "tanh", "normal", std=1e-6)
+    assert stats.forward_underflow is not None and stats.backward_underflow is not None
     fig = plots.variance_profile(stats)
     ax_g = fig.axes[1]
     (bottom,) = _edge_markers(ax_g, "v")
-    np.testing.assert_array_equal(bottom.get_xdata(), np.flatnonzero(stats.grad_h_var == 0))
+    np.testing.assert_array_equal(bottom.get_xdata(), np.flatnonzero(stats.grad_h_var < 1e-250))
     labels = [t.get_text() for t in ax_g.texts if t.get_visible()]
     assert f"underflow from layer {stats.backward_underflow} down" in labels
+
+
+def test_overflowed_relu_gradients_are_not_called_vanishing(exploding):
+    # a ReLU's slope at nan is 0, so the gradients below an overflow come out as zeros: that
+    # must not be reported as a vanishing gradient
+    _, stats, _ = exploding
+    assert stats.forward_overflow == 25 and stats.backward_underflow is None
+    assert "vanish" not in stats.summary()
 
 
 def test_artists_update_in_place(tanh_standard, exploding):
@@ -251,6 +262,23 @@ def test_jacobian_spectrum_plot(tanh_standard):
     (mean_line,) = [l for l in ax.lines if l.get_label() == "mean singular value"]
     np.testing.assert_allclose(mean_line.get_ydata(), [s.mean() for s in svs])
     assert any(l.get_label() == "1 (isometry)" and tuple(l.get_ydata()) == (1, 1) for l in ax.lines)
+
+
+def test_jacobian_spectrum_ticks_label_each_box_with_its_layer():
+    # boxplot pins fixed tick labels; they must not be shifted by the integer locator
+    rng = np.random.default_rng(0)
+    svs = [rng.uniform(0.5, 1.5, 20) * (l + 1) for l in range(5)]
+    fig = plots.jacobian_spectrum_plot(svs)
+    _render(fig)
+    ax = fig.axes[0]
+    lo, hi = ax.get_xlim()
+    shown = {float(t.get_position()[0]): t.get_text() for t in ax.get_xticklabels()
+             if lo <= t.get_position()[0] <= hi}
+    assert {loc: text for loc, text in shown.items() if text} == {float(l): str(l) for l in range(1, 6)}
+    boxes = [p for p in ax.patches if p.get_facecolor()[:3] != (1.0, 1.0, 1.0)]
+    centres = sorted(round(float(np.mean(b.get_path().vertices[:, 0] if not hasattr(b, "get_x")
+                                          else b.get_x() + b.get_width() / 2)), 6) for b in boxes)
+    assert centres == [1.0, 2.0, 3.0, 4.0, 5.0]
 
 
 def test_curve_plot_marks_non_finite_points():

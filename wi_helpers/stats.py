@@ -59,27 +59,36 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     """Mean, standard deviation and second moment of all entries, computed in float64.
 
     Huge but finite values (an exploding network) must not turn into inf only because
-    x**2 overflows, so the squares are taken after scaling by max|x|.
+    x**2 overflows, so when the direct sums are not finite the squares are taken again
+    after scaling by max|x|.
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64).ravel()
+    if x.size == 0:
+        return 0.0, 0.0, 0.0
     with np.errstate(all="ignore"):
+        # Fast path, two passes and no temporaries: a sum and a BLAS dot product. Any inf or
+        # nan in x makes one of them non-finite, so finite results need no further check;
+        # tiny squares may have underflowed (a vanishing network), so they take the slow path.
+        total, squares = float(x.sum()), float(np.dot(x, x))
+        if np.isfinite(total) and np.isfinite(squares) and squares > 1e-250:
+            mean, m2 = total / x.size, squares / x.size
+            return mean, float(np.sqrt(max(m2 - mean * mean, 0.0))), m2
         if not np.isfinite(x).all():
             return float("nan"), float("nan"), float("nan")
-        scale = float(np.max(np.abs(x))) if x.size else 0.0
+        scale = float(np.max(np.abs(x)))
         if scale == 0.0:
             return 0.0, 0.0, 0.0
         y = x / scale
         mean_y = float(y.mean())
-        m2_y = float(np.mean(y * y))
+        m2_y = float(np.dot(y, y)) / y.size
         var_y = max(m2_y - mean_y * mean_y, 0.0)
         # scale*scale may overflow (e.g. 1e200): that is a real overflow of the moment
         return mean_y * scale, float(np.sqrt(var_y) * scale), m2_y * scale * scale
 
 
 def _variance(x: np.ndarray) -> float:
-    mean, std, _ = moments(x)
-    with np.errstate(over="ignore"):
-        return std * std
+    std = moments(x)[1]
+    return std * std  # a float product gives inf on overflow; ** would raise
 
 
 def _first(flags) -> int | None:
@@ -124,6 +133,8 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     finite_z = [bool(np.isfinite(z).all()) for z in net.z]
     finite_h = [bool(np.isfinite(h).all()) for h in net.h[1:]]
     finite_gh = [bool(np.isfinite(g).all()) for g in grads.h]
+    forward_overflow = _first((l + 1, not (fz and fh))
+                              for l, (fz, fh) in enumerate(zip(finite_z, finite_h)))
     return LayerStats(
         z_mean=z_mom[:, 0], z_std=z_mom[:, 1], z_m2=z_mom[:, 2],
         h_mean=h_mom[:, 0], h_std=h_mom[:, 1], h_m2=h_mom[:, 2],
@@ -132,13 +143,14 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
         grad_h_var=np.array([_variance(g) for g in grads.h]),
         grad_z_var=np.array([_variance(g) for g in grads.z]),
         grad_W_var=np.array([_variance(g) for g in grads.W]),
-        forward_overflow=_first((l + 1, not (fz and fh))
-                                for l, (fz, fh) in enumerate(zip(finite_z, finite_h))),
+        forward_overflow=forward_overflow,
         forward_underflow=_first((l + 1, fh and all_tiny(h))
                                  for l, (fh, h) in enumerate(zip(finite_h, net.h[1:]))),
         backward_overflow=_first((l, not finite_gh[l]) for l in range(L, -1, -1)),
-        backward_underflow=_first((l, finite_gh[l] and all_tiny(grads.h[l]))
-                                  for l in range(L, -1, -1)),
+        # Once activations overflow, the gradients below are computed from inf/nan (and a
+        # ReLU's slope at nan is taken as 0): zeros there are not a vanishing gradient.
+        backward_underflow=None if forward_overflow is not None else _first(
+            (l, finite_gh[l] and all_tiny(grads.h[l])) for l in range(L, -1, -1)),
         activation=net.activation.name,
         dtype=net.dtype.name,
     )
