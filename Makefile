@@ -9,6 +9,13 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .PHONY: lab test unit notebooks notebooks-force bench venv clean-venv
 
+# One BLAS thread for tests and notebook runs: their matrices are small, extra threads only
+# contend with the kernel, JupyterLab and the browser on a small machine, and the printed
+# numbers (compared by nbval) stay the same whatever the number of cores.
+test unit notebooks notebooks-force: export OPENBLAS_NUM_THREADS = 1
+test unit notebooks notebooks-force: export OMP_NUM_THREADS = 1
+test unit notebooks notebooks-force: export MKL_NUM_THREADS = 1
+
 venv: $(STAMP)
 
 # Rebuilt whenever requirements.txt changes. The .pth file puts the repository on the
@@ -43,6 +50,8 @@ notebooks-force: $(STAMP)
 ## Benchmarks: print timings (not part of the tests).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_train.py
 
 clean-venv:
 	rm -rf $(VENV)

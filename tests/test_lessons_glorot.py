@@ -149,19 +149,3 @@ def test_lessons_glorot_imports_no_plotting_library():
             "print(any(m.split('.')[0] in ('matplotlib', 'ipywidgets') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-@pytest.mark.parametrize("sizes", [[30, 20, 20, 40, 5], [8, 8]])
-@pytest.mark.parametrize("act", ["tanh", "sigmoid", "relu"])
-def test_layer_jacobian_singular_values_match_the_svd(sizes, act):
-    net = MLP(sizes, activation=act, init="glorot_normal", seed=4)
-    net.forward(np.random.default_rng(5).standard_normal((6, sizes[0])))
-    gram = lg.layer_jacobian_singular_values(net, n_examples=3)
-    svd = jacobian_singular_values(net, n_examples=3)
-    assert [g.shape for g in gram] == [s.shape for s in svd]
-    for g, s in zip(gram, svd):
-        np.testing.assert_allclose(g, s, atol=1e-7)
-    with pytest.raises(ValueError, match="n_examples"):
-        lg.layer_jacobian_singular_values(net, n_examples=0)
-    with pytest.raises(RuntimeError, match="forward"):
-        lg.layer_jacobian_singular_values(MLP([3, 3], seed=0))

@@ -8,7 +8,6 @@
   all weight gradients into a unit share one sign.
 * `zigzag_sgd`: SGD on one linear unit with all-positive or centred inputs.
 * `quarter_circle_mean`: the mean singular value of a large square Gaussian matrix;
-  `layer_jacobian_singular_values`: the layer Jacobians' singular values via Gram matrices.
 * Framework conventions restated from their source, computed here without importing them:
   `torch_calculate_gain`, `torch_fans`, `torch_kaiming_uniform_bound`,
   `truncated_normal_std` (Keras's 0.87962566103423978).
@@ -198,41 +197,6 @@ def quarter_circle_mean(sigma: float) -> float:
     """
     sigma = _check_positive_number("sigma", sigma)
     return 8.0 * sigma / (3.0 * math.pi)
-
-
-def layer_jacobian_singular_values(net: MLP, n_examples: int = 4) -> list[np.ndarray]:
-    """Singular values of each layer Jacobian dh_l/dh_{l-1} at the first examples of the last forward.
-
-    Same values as `wi_helpers.jacobian_singular_values` (one array (n_examples, min(fan_in,
-    fan_out)) per layer, sorted in decreasing order), computed as square roots of the
-    eigenvalues of the smaller Gram matrix: J^T J = diag(phi') W^T W diag(phi') shares W^T W
-    across examples, and a symmetric eigensolver on a small square matrix stays fast where a
-    multithreaded SVD of a tall matrix can stall on a busy machine. Singular values far below
-    the largest one lose relative precision (squaring doubles the condition number's
-    exponent); means and histograms are unaffected.
-    """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    if net.z is None or net.h is None:
-        raise RuntimeError("layer_jacobian_singular_values() needs a forward pass: "
-                           "call net.forward(X) first")
-    n = min(_positive_int("n_examples", n_examples), net.z[0].shape[0])
-    out = []
-    with np.errstate(all="ignore"):
-        for W, act, z, h in zip(net.weights, net.activations, net.z, net.h[1:]):
-            W = W.astype(np.float64)
-            d = act.deriv_from_output(z[:n], h[:n]).astype(np.float64)   # (n, fan_out)
-            fan_in, fan_out = W.shape
-            if not (np.isfinite(W).all() and np.isfinite(d).all()):
-                out.append(np.full((n, min(fan_in, fan_out)), np.nan))
-                continue
-            if fan_out <= fan_in:
-                G = (W.T @ W)[None, :, :] * d[:, :, None] * d[:, None, :]   # J^T J
-            else:
-                G = np.einsum("ik,nk,jk->nij", W, d * d, W)                  # J J^T
-            eig = np.linalg.eigvalsh(G)[:, ::-1]
-            out.append(np.sqrt(np.clip(eig, 0.0, None)))
-    return out
 
 
 # ------------------------------------------------------------------ framework conventions
