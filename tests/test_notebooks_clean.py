@@ -138,6 +138,18 @@ def test_clean_strips_volatile_state_and_keeps_outputs():
     assert stream.text == "hello\n"
 
 
+def test_clean_merges_consecutive_streams():
+    # how printed text is split into stream messages depends on flush timing
+    cell = new_code_cell("print(1); print(2)")
+    cell.outputs = [new_output("stream", name="stdout", text="1\n"),
+                    new_output("stream", name="stdout", text="2\n"),
+                    new_output("stream", name="stderr", text="w\n"),
+                    new_output("stream", name="stdout", text="3\n")]
+    nb = new_notebook(cells=[cell])
+    out = nbtool.clean_notebook(nb).cells[0].outputs
+    assert [(o.name, o.text) for o in out] == [("stdout", "1\n2\n"), ("stderr", "w\n"), ("stdout", "3\n")]
+
+
 def test_clean_is_idempotent_and_deterministic(tmp_path):
     once = nbtool.serialize(nbtool.clean_notebook(_messy_notebook()))
     twice = nbtool.serialize(nbtool.clean_notebook(nbformat.reads(once, as_version=4)))

@@ -100,6 +100,23 @@ def _clean_output(output: dict, count: int | None) -> None:
             data["text/plain"] = WIDGET_PLACEHOLDER
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stream outputs of the same name into one.
+
+    How a kernel splits printed text into stream messages depends on flush timing, so the
+    same run can store one output or three; merged, re-running gives the same file.
+    """
+    merged: list = []
+    for output in outputs:
+        prev = merged[-1] if merged else None
+        if (prev is not None and output.get("output_type") == "stream"
+                and prev.get("output_type") == "stream" and prev.get("name") == output.get("name")):
+            prev["text"] = prev["text"] + output["text"]
+        else:
+            merged.append(output)
+    return merged
+
+
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile state from ``nb`` in place and return it (idempotent).
 
@@ -120,7 +137,8 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 count += 1
                 number = count
             cell["execution_count"] = number
-            for output in cell.get("outputs", []):
+            cell["outputs"] = _merge_streams(cell.get("outputs", []))
+            for output in cell["outputs"]:
                 _clean_output(output, number)
     nb["metadata"] = nbformat.from_dict(
         {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
