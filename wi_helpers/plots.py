@@ -24,6 +24,7 @@ build the same artist classes (`_VarianceArtists`, `_HistogramArtists`) once and
 """
 from __future__ import annotations
 
+import math
 import sys
 import textwrap
 from typing import Mapping, Sequence
@@ -142,6 +143,30 @@ def _as_float(y, name: str) -> np.ndarray:
     return a
 
 
+# Live figures: x axes cover 1..D layers for the next D of these (see _Panel._set_limits).
+_DEPTH_STEPS = (5, 10, 20, 30, 50, 75, 100)
+
+
+def _snap_depth(hi: float) -> float:
+    """The smallest of `_DEPTH_STEPS` >= hi (hi itself beyond the last)."""
+    return float(next((d for d in _DEPTH_STEPS if d >= hi), hi))
+
+
+def _snap_decades(current: tuple[int, int] | None, lo: float, hi: float) -> tuple[int, int]:
+    """Log-axis limits in whole decades covering [lo, hi] (log10 values), with hysteresis.
+
+    The current limits stay while they cover [lo, hi] and are at most twice its span plus
+    two decades; otherwise new ones are [lo, hi] widened by 10% of its span, rounded out to
+    whole decades (which the keep rule then accepts: no flip-flopping between updates).
+    """
+    if current is not None:
+        a, b = current
+        if a <= lo and hi <= b and b - a <= 2 * (hi - lo) + 2:
+            return current
+    margin = 0.1 * (hi - lo)
+    return (max(math.floor(lo - margin), -250), min(math.ceil(hi + margin), 250))
+
+
 # ------------------------------------------------------------------ one panel
 
 
@@ -156,8 +181,12 @@ class _Panel:
 
     def __init__(self, ax, *, log: bool = True, band: tuple[float, float] | None = HEALTHY_BAND,
                  xlabel: str = SYMBOLS["layer"], ylabel: str = "", ylim: tuple[float, float] | None = None,
-                 integer_x: bool = True):
-        self.ax, self.log, self.fixed_ylim = ax, log, ylim
+                 integer_x: bool = True, snap: bool = False):
+        """snap=True (live figures): axis limits move in coarse steps (see `_set_limits`), so
+        that most updates leave the axes, ticks and labels as they are and only the data
+        artists need redrawing (blitting)."""
+        self.ax, self.log, self.fixed_ylim, self.snap = ax, log, ylim, snap
+        self._ydecades: tuple[int, int] | None = None  # snapped log limits, in decades
         _style_axes(ax, xlabel, ylabel, integer_x=integer_x)
         if log:
             ax.set_yscale("log")
@@ -182,6 +211,11 @@ class _Panel:
             text.set_in_layout(False)
             self.regions[kind] = (rect, text)
         self._legend_key = None
+
+    def dynamic_artists(self) -> list:
+        """The artists an update changes (data lines, edge markers, hatched regions)."""
+        regions = [a for pair in self.regions.values() for a in pair]
+        return [*self.sim, *self.theory, *self.top, *self.bottom, *regions]
 
     def _ensure(self, n: int) -> None:
         while len(self.sim) < n:
@@ -269,8 +303,14 @@ class _Panel:
         ax = self.ax
         if x.size:
             lo, hi = float(np.min(x)), float(np.max(x))
-            pad = 0.5 if np.allclose(x, np.round(x)) else 0.03 * max(hi - lo, 1e-12)
-            ax.set_xlim(lo - pad, hi + pad)
+            integer = bool(np.allclose(x, np.round(x)))
+            if self.snap and integer:
+                # layers lo..hi shown on [lo - 0.5, D + 0.5] with D the next of _DEPTH_STEPS:
+                # moving the depth slider within a step leaves the x axis unchanged
+                ax.set_xlim(lo - 0.5, _snap_depth(hi) + 0.5)
+            else:
+                pad = 0.5 if integer else 0.03 * max(hi - lo, 1e-12)
+                ax.set_xlim(lo - pad, hi + pad)
         if self.fixed_ylim is not None:
             ax.set_ylim(*self.fixed_ylim)
             return
@@ -283,7 +323,11 @@ class _Panel:
                 pool = np.array([0.1, 10.0])
             lo, hi = np.log10(max(pool.min(), _LOG_FLOOR)), np.log10(min(pool.max(), _LOG_CEIL))
             pad = 0.12 * max(hi - lo, 1.0)  # room for the edge markers and labels
-            ax.set_ylim(10 ** max(lo - pad, -250.0), 10 ** min(hi + 2 * pad, 250.0))
+            need = (max(lo - pad, -250.0), min(hi + 2 * pad, 250.0))
+            if self.snap:
+                self._ydecades = _snap_decades(self._ydecades, *need)
+                need = self._ydecades
+            ax.set_ylim(10.0 ** need[0], 10.0 ** need[1])
         else:
             if pool.size == 0:
                 pool = np.array([0.0, 1.0])
@@ -404,8 +448,8 @@ class _VarianceArtists:
         if axes is None:
             axes = fig.subplots(1, 3 if saturation else 2)
         self.fig, self.live = fig, live
-        self.h = _Panel(axes[0], ylabel=SYMBOLS["h_m2"])
-        self.g = _Panel(axes[1], ylabel=SYMBOLS["grad_h_var"])
+        self.h = _Panel(axes[0], ylabel=SYMBOLS["h_m2"], snap=live)
+        self.g = _Panel(axes[1], ylabel=SYMBOLS["grad_h_var"], snap=live)
         if live:
             for panel in (self.h, self.g):
                 panel.ax.yaxis.set_minor_locator(NullLocator())
@@ -414,9 +458,15 @@ class _VarianceArtists:
         self.sat = None
         if saturation:
             self.sat = _Panel(axes[2], log=False, band=None, ylabel=SYMBOLS["saturation"],
-                              ylim=(-0.03, 1.08))
+                              ylim=(-0.03, 1.08), snap=live)
             self.sat.ax.set_title("saturation", fontsize=FONT)
         self.caption = _caption(fig, "")
+
+    def dynamic_artists(self) -> list:
+        """The artists an update changes; everything else changes only with the axis limits,
+        the legend (theory on/off) or the saturation label (ReLU or not)."""
+        panels = [self.h, self.g] + ([self.sat] if self.sat is not None else [])
+        return [a for panel in panels for a in panel.dynamic_artists()] + [self.caption]
 
     def update(self, stats: LayerStats, prediction: Prediction | None = None) -> None:
         """Show new statistics (and theory, or None to hide it); moves artists only."""
@@ -554,6 +604,10 @@ class _HistogramArtists:
             self.colorbar.ax.tick_params(labelsize=SMALL)
         self._legend_labels = None
 
+    def dynamic_artists(self) -> list:
+        """The density curves (the axes limits change with the data: see the dashboards)."""
+        return list(self.lines)
+
     def colors(self, n: int) -> np.ndarray:
         # stop at 0.9: viridis' last yellow is hard to see on white
         return self.cmap(np.linspace(0.0, 0.9, n)) if n > 1 else self.cmap([0.0])
@@ -664,7 +718,7 @@ def jacobian_spectrum_plot(svs: list[np.ndarray], *, title: str | None = None,
     ok = [i for i, f in enumerate(finite) if f.size]
     if ok:
         ax.boxplot([finite[i] for i in ok], positions=layers[ok], widths=0.5, whis=(5, 95),
-                   showfliers=False, patch_artist=True,
+                   showfliers=False, patch_artist=True, manage_ticks=False,
                    boxprops=dict(facecolor="#56B4E9", alpha=0.5, linewidth=1.5),
                    medianprops=dict(color="#000000", linewidth=1.5),
                    whiskerprops=dict(linewidth=1.5), capprops=dict(linewidth=1.5))
@@ -677,6 +731,8 @@ def jacobian_spectrum_plot(svs: list[np.ndarray], *, title: str | None = None,
     if bad.any():
         ax.plot(layers[bad], np.ones(bad.sum()), linestyle="none", marker="^", markersize=MARKER + 4,
                 color=ALARM, transform=edge, clip_on=False, label="overflow (inf/nan)")
+    # manage_ticks=False above: boxplot would otherwise pin fixed tick labels 1..k to the
+    # positions of the drawn boxes, which the integer locator then shifts (layer 1 read "2")
     ax.set_xlim(0.5, len(svs) + 0.5)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins="auto"))
     ax.set_ylim(bottom=0.0)
