@@ -26,7 +26,8 @@ import numpy as np
 
 from wi_helpers import MLP
 from wi_helpers.shapeset import make_shapeset
-from wi_helpers.train import single_threaded_blas, train
+from wi_helpers.blas import single_threaded_blas
+from wi_helpers.train import train
 
 CONFIGS = [  # (label, hidden widths)
     ("short: 4 x 128", [128] * 4),

@@ -58,7 +58,7 @@ def test_every_imported_package_is_required():
     # packages that arrive with a pinned one (matplotlib brings pyparsing etc., jupyter brings
     # these); importing them directly is fine only if they are listed or come with a listed one
     transitive = {"IPython": "ipykernel", "traitlets": "ipywidgets", "yaml": "jupyterlab",
-                  "jupyter_client": "nbclient", "zmq": "ipykernel"}
+                  "jupyter_client": "nbclient", "zmq": "ipykernel", "PIL": "matplotlib"}
     missing = []
     for module in sorted(third_party_imports(paths)):
         dist = DIST.get(module, module).lower()

@@ -21,7 +21,7 @@ from .init import _check_positive_number
 from .mlp import MLP
 from .stats import LayerStats, layer_stats, moments
 from .theory import Prediction, linear_theory, mean_field
-from .train import single_threaded_blas
+from .blas import single_threaded_blas
 
 
 @dataclass(frozen=True)

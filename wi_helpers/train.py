@@ -29,6 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from .activations import saturation_fraction
+from .blas import single_threaded_blas
 from .mlp import MLP
 from .shapeset import make_shapeset
 
@@ -91,54 +92,6 @@ def predict(net: MLP, X: np.ndarray) -> np.ndarray:
 def error_rate(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
     """Fraction of the examples of (X, y) that the network misclassifies."""
     return float(np.mean(predict(net, X) != y))
-
-
-# ---------------------------------------------------------------------- BLAS threads
-
-
-def _openblas():
-    """NumPy's bundled OpenBLAS as a ctypes library with its thread setters, or None."""
-    import ctypes
-    try:
-        with open("/proc/self/maps") as maps:  # Linux: the shared objects this process loaded
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-    except OSError:
-        return None
-    for path in sorted(paths):
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix in ("scipy_openblas", "openblas"):
-            for suffix in ("64_", ""):
-                get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-                set_ = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-                if get is not None and set_ is not None:
-                    return get, set_
-    return None
-
-
-class single_threaded_blas:
-    """Context manager: run NumPy's OpenBLAS on one thread inside, restore the count after.
-
-    A minibatch of 10 makes matrix products far too small to gain from threads; on a
-    shared or busy machine OpenBLAS's threads then spin, waiting for each other, and one
-    SGD update costs 10-50 times more CPU. Best effort: without OpenBLAS (macOS
-    Accelerate, MKL) it does nothing.
-    """
-
-    def __enter__(self):
-        self._lib = _openblas()
-        if self._lib is not None:
-            get, set_ = self._lib
-            self._saved = int(get())
-            set_(1)
-        return self
-
-    def __exit__(self, *exc):
-        if self._lib is not None:
-            self._lib[1](self._saved)
-        return False
 
 
 # ------------------------------------------------------------------------- recorder
@@ -449,46 +402,45 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     order, pos = rng.permutation(len(X)), 0
     bar = None
     t0 = time.perf_counter()
-    blas = single_threaded_blas().__enter__()
-    try:
-        if show:
-            from tqdm.auto import tqdm
-            bar = tqdm(total=n_updates, desc=f"{net.activation.name} {net.init}", unit="upd",
-                       leave=True)
-        recorder.record(net, 0)
-        eval_update.append(0)
-        test_error.append(error_rate(net, X_test, y_test))
-        eval_loss.append(float("nan"))
-        while done < n_updates:
-            if pos + batch_size > len(order):
-                order, pos = rng.permutation(len(X)), 0
-            idx = order[pos:pos + batch_size]
-            pos += batch_size
-            loss = _sgd_step(net, X[idx], y[idx], lr, buffers)
-            done += 1
-            loss_since_record.append(loss)
-            loss_since_eval.append(loss)
-            if done % record_every == 0 or done == n_updates:
-                recorder.record(net, done, float(np.mean(loss_since_record)))
-                loss_since_record = []
-            if done % eval_every == 0 or done == n_updates:
-                err = error_rate(net, X_test, y_test)
-                eval_update.append(done)
-                test_error.append(err)
-                eval_loss.append(float(np.mean(loss_since_eval)))
-                loss_since_eval = []
-                if bar is not None:
-                    bar.set_postfix(loss=f"{eval_loss[-1]:.3f}", test_err=f"{err:.1%}", refresh=False)
-            if bar is not None and done % 50 == 0:
-                bar.update(50)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        blas.__exit__(None, None, None)
-        if bar is not None:
-            bar.n = done
-            bar.refresh()
-            bar.close()
+    with single_threaded_blas():  # batch-10 products: BLAS threads would only spin
+        try:
+            if show:
+                from tqdm.auto import tqdm
+                bar = tqdm(total=n_updates, desc=f"{net.activation.name} {net.init}", unit="upd",
+                           leave=True)
+            recorder.record(net, 0)
+            eval_update.append(0)
+            test_error.append(error_rate(net, X_test, y_test))
+            eval_loss.append(float("nan"))
+            while done < n_updates:
+                if pos + batch_size > len(order):
+                    order, pos = rng.permutation(len(X)), 0
+                idx = order[pos:pos + batch_size]
+                pos += batch_size
+                loss = _sgd_step(net, X[idx], y[idx], lr, buffers)
+                done += 1
+                loss_since_record.append(loss)
+                loss_since_eval.append(loss)
+                if done % record_every == 0 or done == n_updates:
+                    recorder.record(net, done, float(np.mean(loss_since_record)))
+                    loss_since_record = []
+                if done % eval_every == 0 or done == n_updates:
+                    err = error_rate(net, X_test, y_test)
+                    eval_update.append(done)
+                    test_error.append(err)
+                    eval_loss.append(float(np.mean(loss_since_eval)))
+                    loss_since_eval = []
+                    if bar is not None:
+                        bar.set_postfix(loss=f"{eval_loss[-1]:.3f}", test_err=f"{err:.1%}", refresh=False)
+                if bar is not None and done % 50 == 0:
+                    bar.update(50)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if bar is not None:
+                bar.n = done
+                bar.refresh()
+                bar.close()
     if interrupted:
         note = (f"interrupted after {done} of {n_updates} updates; the history holds what was "
                 "recorded until then")

@@ -17,7 +17,7 @@ from ..lessons import chain_factors
 from ..mlp import MLP
 from ..stats import layer_stats
 from ..theory import linear_theory
-from ..train import single_threaded_blas
+from ..blas import single_threaded_blas
 from .hints import with_hint
 
 # Exercise 1: a chain of linear units, all with the same weight.
