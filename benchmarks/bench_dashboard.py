@@ -4,17 +4,21 @@
 
 "Update" is what the kernel does after a slider moves, until the frontend has its new image:
 
-* dashboard (wi_helpers.widgets): the control's callback (new network, `layer_stats`, theory,
-  `set_data` on the existing artists, status line) and then the ipympl canvas draw that the
-  frontend requests (`fig.canvas.draw()`: Agg render + the PNG diff it sends). The canvas is
-  put in the state it has once a frontend is connected (no full-image data URL).
+* dashboard (wi_helpers.widgets): the control's callback: compute (new network, `layer_stats`,
+  theory, `set_data` on the existing artists, status line), then render: a blit (restore the
+  background, draw the data artists, send the PNG diff) when the axes did not change, else a
+  full `fig.canvas.draw()` (Agg render + PNG diff); plus, if the callback asked the frontend
+  for a draw (`draw_idle`), that draw. The canvas is put in the state it has once a frontend
+  is connected (no full-image data URL).
 * naive: what many course notebooks do with `ipywidgets.interact`: the same compute and the
   same three panels (same plotting code), but a new pyplot figure every time, `tight_layout`,
   and `plt.show()` rendered to PNG as the inline backend does (`bbox_inches="tight"`), then
   closed.
 
-Both alternate between two depths (L and L-1) so that every update is a real change. Medians
-over --repeat updates after one warm-up; the machine's load makes single numbers noisy.
+Both alternate between two depths (L and L-1) so that every update is a real change; the row
+"axes change" alternates L=10 and 11, which crosses one of the dashboard's x-axis steps
+(5, 10, 20, ...), so every update there is a full draw (the worst case of the blit path).
+Medians over --repeat updates after one warm-up; the machine's load makes single numbers noisy.
 """
 from __future__ import annotations
 
@@ -51,10 +55,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from wi_helpers import footprint_bytes, layer_stats  # noqa: E402
 from wi_helpers import plots, widgets  # noqa: E402
 
-SETTINGS = [  # (label, depth, width, batch)
-    ("default", 10, 256, 256),
-    ("deepest allowed", 100, 256, 256),
-    ("widest allowed", 10, 1024, 256),
+SETTINGS = [  # (label, depth, width, batch, the other depth alternated with)
+    ("default", 10, 256, 256, 9),
+    ("  axes change", 10, 256, 256, 11),
+    ("deepest allowed", 100, 256, 256, 99),
+    ("widest allowed", 10, 1024, 256, 9),
 ]
 
 
@@ -62,24 +67,42 @@ def _median_ms(times: list[float]) -> float:
     return 1e3 * statistics.median(times)
 
 
-def bench_dashboard(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
+def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int) -> dict[str, float]:
     dash = widgets.variance_dashboard(backend="ipympl", depth=depth, width=width, batch=batch)
     canvas = dash.figure.canvas
     canvas.syncing_data_url = False  # what the frontend's "initialized" message sets
-    canvas.draw()
+    canvas.draw()  # the frontend's first draw request
+    requested = []
+    real_draw_idle, real_redraw = canvas.draw_idle, dash._redraw
+    canvas.draw_idle = lambda: requested.append(True)  # the frontend would answer with a draw
+    render_time = []
+
+    def timed_redraw() -> None:
+        t = time.perf_counter()
+        real_redraw()
+        render_time.append(time.perf_counter() - t)
+
+    dash._redraw = timed_redraw
     slider = dash.controls["depth"]
-    total, compute, draw, cpu = [], [], [], []
+    total, compute, render, cpu = [], [], [], []
+    full0 = blits0 = 0
     for i in range(repeat + 1):
+        if i == 1:  # the first one warms caches
+            full0, blits0 = dash.n_full_draws, dash.n_blits
+        requested.clear(), render_time.clear()
         c0, t0 = time.process_time(), time.perf_counter()
-        slider.value = depth - 1 if slider.value == depth else depth  # callback: compute + set_data
+        slider.value = other if slider.value == depth else depth  # the callback
         t1 = time.perf_counter()
-        canvas.draw()  # what the frontend waits for (Agg render + PNG diff)
+        if requested:
+            canvas.draw()  # what the frontend asks for after draw_idle
         t2, c2 = time.perf_counter(), time.process_time()
-        if i:  # the first one warms caches
-            total.append(t2 - t0), compute.append(t1 - t0), draw.append(t2 - t1), cpu.append(c2 - c0)
+        if i:
+            r = sum(render_time) + (t2 - t1)
+            total.append(t2 - t0), render.append(r), compute.append(t2 - t0 - r), cpu.append(c2 - c0)
+    canvas.draw_idle, dash._redraw = real_draw_idle, real_redraw
     assert "Too large" not in dash.status_text(), dash.status_text()
-    return {"total": _median_ms(total), "callback": _median_ms(compute), "draw": _median_ms(draw),
-            "cpu": _median_ms(cpu)}
+    return {"total": _median_ms(total), "compute": _median_ms(compute), "render": _median_ms(render),
+            "cpu": _median_ms(cpu), "full": dash.n_full_draws - full0, "blits": dash.n_blits - blits0}
 
 
 def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
@@ -119,15 +142,19 @@ def main() -> None:
     print(f"Dashboard update, median of {repeat} (ms); OPENBLAS_NUM_THREADS={threads}, "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print("wall = elapsed time; cpu = this process's CPU time (what an idle core would take)")
-    print(f"{'setting':16s} {'L x n x batch':>15s} {'MiB':>4s} | {'dashboard':>9s} {'callback':>8s} "
-          f"{'draw':>6s} {'cpu':>6s} | {'naive':>6s} {'cpu':>6s} | {'speed-up':>8s} {'(cpu)':>6s}")
-    for label, depth, width, batch in SETTINGS:
+    print("compute = network, layer_stats, theory, artists, status; render = blit or full draw "
+          "(blits/full: how many of the timed updates took each path)")
+    print(f"{'setting':16s} {'L x n x batch':>15s} {'MiB':>4s} | {'dashboard':>9s} {'compute':>7s} "
+          f"{'render':>6s} {'cpu':>6s} {'blits/full':>10s} | {'naive':>6s} {'cpu':>6s} | "
+          f"{'speed-up':>8s} {'(cpu)':>6s}")
+    for label, depth, width, batch, other in SETTINGS:
         mib = footprint_bytes([width] * (depth + 1), batch) / 2**20
-        ours = bench_dashboard(depth, width, batch, repeat)
+        ours = bench_dashboard(depth, width, batch, other, repeat)
         naive = bench_naive(depth, width, batch, repeat)
+        paths = f"{ours['blits']}/{ours['full']}"
         print(f"{label:16s} {f'{depth} x {width} x {batch}':>15s} {mib:4.0f} | {ours['total']:9.0f} "
-              f"{ours['callback']:8.0f} {ours['draw']:6.0f} {ours['cpu']:6.0f} | {naive['total']:6.0f} "
-              f"{naive['cpu']:6.0f} | {naive['total'] / ours['total']:7.1f}x "
+              f"{ours['compute']:7.0f} {ours['render']:6.0f} {ours['cpu']:6.0f} {paths:>10s} | "
+              f"{naive['total']:6.0f} {naive['cpu']:6.0f} | {naive['total'] / ours['total']:7.1f}x "
               f"{naive['cpu'] / ours['cpu']:5.1f}x", flush=True)
     print(f"(MiB: arrays of one forward+backward, footprint_bytes; the cap is "
           f"DASHBOARD_MAX_BYTES = {widgets.DASHBOARD_MAX_BYTES / 2**20:.0f} MiB)")

@@ -464,9 +464,10 @@ class _VarianceArtists:
 
     def dynamic_artists(self) -> list:
         """The artists an update changes; everything else changes only with the axis limits,
-        the legend (theory on/off) or the saturation label (ReLU or not)."""
+        the legend (theory on/off), the saturation label (ReLU or not) or the caption (which
+        names overflow and underflow, so it stays the same over most updates)."""
         panels = [self.h, self.g] + ([self.sat] if self.sat is not None else [])
-        return [a for panel in panels for a in panel.dynamic_artists()] + [self.caption]
+        return [a for panel in panels for a in panel.dynamic_artists()]
 
     def update(self, stats: LayerStats, prediction: Prediction | None = None) -> None:
         """Show new statistics (and theory, or None to hide it); moves artists only."""

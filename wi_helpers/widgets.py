@@ -5,7 +5,15 @@
 
 Each factory returns a `Dashboard` (an ipywidgets VBox): the controls, a status line that says
 in words what the figure shows, and one figure that is built once and then updated in place
-(ipympl canvas: `set_data` + `draw_idle`; nothing is rebuilt, nothing stacks).
+(`set_data` on the existing artists; nothing is rebuilt, nothing stacks).
+
+Redrawing by blitting: the data artists (lines, edge markers, hatched regions, caption) are
+`animated`, so a full draw leaves them out; right after each full draw (a `draw_event`) the
+dashboard copies the figure's pixels as its background and draws the data artists on top.
+An update whose axes, ticks, labels and legend are unchanged (the live panels snap their limits
+to coarse steps, see `plots._Panel`) then only restores the background, draws the data
+artists and blits (ipympl sends the frontend the changed pixels); an update that changes any
+of them (`_static_key`) draws the whole figure.
 
 DOM contract (CSS classes, stable, used by tests/test_browser.py): every control has class
 `wi-<name>` (`wi-depth`, `wi-width`, ..., see `CONTROLS`), the status line (an
@@ -41,6 +49,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from . import plots
 from .activations import ACTIVATIONS, SATURATION_LEVEL
@@ -259,6 +268,24 @@ def _theory(kind: str, sizes: tuple[int, ...], activation: str, weight_var: tupl
     return mean_field(list(sizes), activation, list(weight_var), bias_var=bias_var, batch=batch)
 
 
+def _static_key(fig: Figure) -> tuple:
+    """What a full draw depends on besides the animated artists (limits, labels, legends, size).
+
+    Two equal keys mean the background captured at the last full draw is still right.
+    """
+    parts: list[Any] = [tuple(fig.get_size_inches()), fig.dpi]
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        parts.append((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
+                      ax.get_xlabel(), ax.get_ylabel(), ax.get_title(),
+                      None if legend is None else tuple(t.get_text() for t in legend.get_texts())))
+    parts.append(tuple(tuple(t.get_text() for t in legend.get_texts()) for legend in fig.legends))
+    for text in [*fig.texts, fig._suptitle, fig._supxlabel, fig._supylabel]:
+        if text is not None and not text.get_animated():
+            parts.append((text.get_text(), text.get_visible()))
+    return tuple(parts)
+
+
 @lru_cache(maxsize=256)
 def _chi_1(activation: str, sigma_w2: float, sigma_b2: float) -> float:
     return chi_1(activation, sigma_w2, sigma_b2)
@@ -423,7 +450,14 @@ class Dashboard(W.VBox):
             self.figure_widget = W.Image(format="png")
         self.figure_widget.add_class("wi-figure")
         self._displayed = False
+        # blitting state (see the module docstring): the pixels of the last full draw without
+        # the animated artists, and the _static_key they were drawn with
+        self._background = None
+        self._drawn_key: tuple | None = None
+        self.n_full_draws = self.n_blits = 0
+        self._sim_key: tuple | None = None  # inputs of the last simulation (see _simulate)
         self._build_artists()
+        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
         for name, widget in self.controls.items():
             widget.observe(self._on_change, names="value")
         boxes = [self.controls[n] for n in CONTROLS if n in controls]
@@ -453,6 +487,16 @@ class Dashboard(W.VBox):
             axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=plots.FONT)
             axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=plots.FONT)
             self.caption = plots._caption(fig, "")
+
+    def _dynamic_artists(self) -> list:
+        """The artists each update changes, animated: full draws leave them to `_on_draw`."""
+        if self.kind == "variance":
+            found = self.artists.dynamic_artists()
+        else:
+            found = [*self.hist_h.dynamic_artists(), *self.hist_g.dynamic_artists()]
+        for artist in found:
+            artist.set_animated(True)
+        return sorted(found, key=lambda a: a.get_zorder())
 
     # -- controls
     def _on_change(self, change) -> None:
@@ -526,39 +570,94 @@ class Dashboard(W.VBox):
         return _theory(p["theory"], tuple(sizes), p["activation"], tuple(float(v) for v in wv),
                        float(p["bias"]) ** 2, int(p["batch"]))
 
-    def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
+    def _simulate(self, p: dict[str, Any], sizes: list[int]):
+        """The network's statistics (histograms: and its h_l, dL/dz_l) for these settings.
+
+        Reused when only the theory changed: the network and probes come from the seed, so
+        the same inputs give the same numbers and recomputing them would only cost time.
+        """
+        key = (tuple(sizes), p["activation"], p["init"], p["gain"],
+               p["std"] if p["init"] == "normal" else None, p["bias"], p["batch"], p["seed"])
+        if key == self._sim_key:
+            return self._sim
         net = self._network(p, sizes)
-        prediction = self._prediction(p, sizes)
         rng = probe_rng(p["seed"])
         if self.kind == "variance":
-            stats = layer_stats(net, batch=p["batch"], rng=rng)
+            result = layer_stats(net, batch=p["batch"], rng=rng)
+        else:
+            # the same probes layer_stats draws (X first, then the output gradient)
+            X = rng.standard_normal((p["batch"], sizes[0]))
+            out = net.forward(X)
+            grad_out = rng.standard_normal(out.shape)
+            stats = layer_stats(net, X, grad_out)
+            grads = net.backward(grad_out)
+            result = (stats, net.h[1:], grads.z)
+        self._sim_key, self._sim = None, None  # not half-updated if the above raised
+        self._sim_key, self._sim = key, result
+        return result
+
+    def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
+        prediction = self._prediction(p, sizes)
+        if self.kind == "variance":
+            stats = self._simulate(p, sizes)
             self.stats, self.prediction = stats, prediction
             self.artists.update(stats, prediction)
             return describe(p, sizes, stats, prediction)
-        # histograms: the same probes layer_stats draws (X first, then the output gradient)
-        X = rng.standard_normal((p["batch"], sizes[0]))
-        out = net.forward(X)
-        grad_out = rng.standard_normal(out.shape)
-        stats = layer_stats(net, X, grad_out)
-        grads = net.backward(grad_out)
+        stats, h, grad_z = self._simulate(p, sizes)
         self.stats, self.prediction = stats, prediction
-        cap_h = self.hist_h.update(net.h[1:])
-        cap_g = self.hist_g.update(grads.z)
+        cap_h = self.hist_h.update(h)
+        cap_g = self.hist_g.update(grad_z)
         self.caption.set_text(plots._wrap(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
         self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
                              fontsize=plots.TITLE)
         return describe(p, sizes, stats, prediction)
 
+    def _on_draw(self, event) -> None:
+        """After a full draw: keep its pixels as the background, then draw the data on top."""
+        canvas = self.figure.canvas
+        if canvas.is_saving():  # savefig (the snapshot) renders elsewhere and draws everything
+            return
+        self._background = canvas.copy_from_bbox(self.figure.bbox)
+        self._drawn_key = _static_key(self.figure)
+        self.n_full_draws += 1
+        for artist in self._dynamic_artists():
+            self.figure.draw_artist(artist)
+
     def _redraw(self) -> None:
-        if self.backend == "ipympl":
-            self.figure.canvas.draw_idle()
-        elif self._displayed:
-            self.figure_widget.value = self._png()
+        """Show the updated artists: blit when the rest of the figure is unchanged, else draw it."""
+        canvas = self.figure.canvas
+        dynamic = self._dynamic_artists()  # (marks artists added by this update as animated)
+        if self.backend == "agg" and not self._displayed:
+            return  # nothing shows the figure yet; _repr_mimebundle_ renders it
+        if self._background is None and self.backend == "ipympl":
+            # never drawn: the frontend asks for a full draw once it shows the canvas
+            canvas.draw_idle()
+            return
+        if self._background is None or _static_key(self.figure) != self._drawn_key:
+            canvas.draw()  # -> _on_draw (new background + data); ipympl sends the changed pixels
+        else:
+            canvas.restore_region(self._background)
+            for artist in dynamic:
+                self.figure.draw_artist(artist)
+            canvas.blit(self.figure.bbox)  # ipympl: sends the changed pixels
+            self.n_blits += 1
+        if self.backend == "agg":
+            self.figure_widget.value = self._canvas_png()
+
+    def _canvas_png(self) -> bytes:
+        """The canvas's current pixels as PNG (what the last draw or blit left there)."""
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())).save(buf, format="png")
+        return buf.getvalue()
 
     # -- static fallback
     def _png(self, hint: bool = False) -> bytes:
         buf = io.BytesIO()
         extra = None
+        # animated figure-level artists (the caption) are skipped by any draw: show them
+        dynamic = self._dynamic_artists()
+        for artist in dynamic:
+            artist.set_animated(False)
         if hint:
             # drawn above the figure only for the snapshot; bbox_inches="tight" makes room
             extra = self.figure.text(0.01, 1.0, plots._wrap(self.figure,
@@ -571,6 +670,8 @@ class Dashboard(W.VBox):
         finally:
             if extra is not None:
                 extra.remove()
+            for artist in dynamic:
+                artist.set_animated(True)
         return buf.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
@@ -578,7 +679,8 @@ class Dashboard(W.VBox):
         data = super()._repr_mimebundle_(**kwargs)
         self._displayed = True
         if self.backend == "agg":
-            self.figure_widget.value = self._png()
+            self.figure.canvas.draw()  # full draw: background for later blits
+            self.figure_widget.value = self._canvas_png()
         data["image/png"] = base64.b64encode(self._png(hint=True)).decode("ascii")
         data["text/plain"] = STATIC_HINT + "\n" + self.status_text()
         return data
