@@ -263,3 +263,166 @@ def test_ipympl_canvas_without_switching_the_backend():
     d.controls["depth"].value = 4
     d.figure.canvas.draw()
     assert len(_sim(d.figure.axes[0]).get_xdata()) == 4
+
+
+# ------------------------------------------------------------------ blitting
+
+
+def _plain_render(d) -> np.ndarray:
+    """The figure drawn from scratch with every artist (no background, no blitting)."""
+    import io
+    dynamic = d._dynamic_artists()
+    for artist in dynamic:
+        artist.set_animated(False)
+    try:
+        buf = io.BytesIO()
+        d.figure.savefig(buf, format="rgba", dpi=widgets.FIGURE_DPI)
+    finally:
+        for artist in dynamic:
+            artist.set_animated(True)
+    w, h = d.figure.canvas.get_width_height()
+    return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
+
+
+class _Spy:
+    """Counts calls of a canvas method (full draws, blits) and passes them on."""
+
+    def __init__(self, monkeypatch, obj, name):
+        self.calls, real = 0, getattr(obj, name)
+
+        def spy(*args, **kwargs):
+            self.calls += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(obj, name, spy)
+
+
+@pytest.fixture
+def shown(dash, monkeypatch):
+    """The dashboard as displayed (its live image rendered), with spies on the canvas."""
+    dash._repr_mimebundle_()
+    canvas = dash.figure.canvas
+    return dash, _Spy(monkeypatch, canvas, "draw"), _Spy(monkeypatch, canvas, "blit")
+
+
+def test_blit_when_the_axes_stay_full_draw_when_they_change(shown):
+    dash, draws, blits = shown
+    ax_h, ax_g, ax_s = dash.figure.axes[:3]
+    limits = [(ax.get_xlim(), ax.get_ylim()) for ax in (ax_h, ax_g, ax_s)]
+    assert ax_h.get_xlim() == (0.5, 10.5)
+    dash.controls["depth"].value = 9  # within the x step 1..10, values inside the y decades
+    assert (draws.calls, blits.calls) == (0, 1)
+    assert [(ax.get_xlim(), ax.get_ylim()) for ax in (ax_h, ax_g, ax_s)] == limits
+    stats = _expected([64] * 10, batch=64)
+    np.testing.assert_array_equal(_sim(ax_h).get_ydata(), stats.h_m2)
+    np.testing.assert_array_equal(_sim(ax_g).get_ydata(), stats.grad_h_var)
+    np.testing.assert_array_equal(_sim(ax_s).get_ydata(), stats.saturation)
+    # the blitted pixels are exactly what drawing the whole figure anew gives
+    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    dash.controls["depth"].value = 11  # next x step: axes change, full draw
+    assert (draws.calls, blits.calls) == (1, 1)
+    assert ax_h.get_xlim() == (0.5, 20.5) and ax_g.get_xlim() == (-0.5, 20.5)
+    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    dash.controls["theory"].value = "linear"  # the legend names the theory: full draw
+    assert (draws.calls, blits.calls) == (2, 1)
+    dash.controls["seed"].value = 3
+    assert (draws.calls, blits.calls) == (2, 2)
+    np.testing.assert_array_equal(_sim(ax_g).get_ydata(), _expected([64] * 12, batch=64, seed=3).grad_h_var)
+    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    # the live image widget holds the canvas's pixels
+    from PIL import Image
+    import io
+    shown_png = np.asarray(Image.open(io.BytesIO(dash.figure_widget.value)).convert("RGBA"))
+    np.testing.assert_array_equal(shown_png, np.asarray(dash.figure.canvas.buffer_rgba()))
+
+
+def test_y_limits_follow_vanishing_values(shown):
+    dash, draws, blits = shown
+    dash.controls["init"].value = "standard"
+    dash.controls["depth"].value = 30  # E[h_l^2] falls about 1/3 per layer
+    ax_h = dash.figure.axes[0]
+    lo, hi = ax_h.get_ylim()
+    h_m2 = _sim(ax_h).get_ydata()
+    assert lo <= h_m2.min() and h_m2.max() <= hi
+    assert np.log10(lo) == round(np.log10(lo)) and np.log10(hi) == round(np.log10(hi))
+    assert np.log10(h_m2.max() / h_m2.min()) >= 0.4 * np.log10(hi / lo)  # uses the range
+    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+
+
+def test_static_key_sees_caption_legend_and_labels(shown):
+    dash, draws, blits = shown
+    key = widgets._static_key(dash.figure)
+    caption = dash.figure._supxlabel
+    caption.set_text(caption.get_text() + " E[h_l^2] is inf/nan at layer 9")
+    assert widgets._static_key(dash.figure) != key
+    dash.controls["seed"].value = 1  # the caption is set anew: back to the drawn one, a blit
+    assert widgets._static_key(dash.figure) == key and (draws.calls, blits.calls) == (0, 1)
+    dash.controls["activation"].value = "relu"  # saturation axis says "dead units": full draw
+    assert "dead" in dash.figure.axes[2].get_ylabel() and draws.calls == 1
+
+
+def test_overflow_is_drawn_in_full(shown):
+    dash, draws, blits = shown
+    dash.controls["init"].value = "normal"
+    dash.controls["activation"].value = "linear"
+    dash.controls["depth"].value = 100
+    n = draws.calls
+    dash.controls["std"].value = 10.0  # x (64 * 10^2) per layer: beyond 1e250 from layer 66
+    assert "above 1e250 at layers 66-100" in dash.figure._supxlabel.get_text()
+    assert draws.calls == n + 1
+    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+
+
+def test_theory_toggle_reuses_the_simulation(dash, monkeypatch):
+    calls = []
+    real = widgets.layer_stats
+    monkeypatch.setattr(widgets, "layer_stats", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ydata = _sim(dash.figure.axes[1]).get_ydata().copy()
+    dash.controls["theory"].value = "off"
+    dash.controls["theory"].value = "linear"
+    assert calls == [] and _theory(dash.figure.axes[1]) is not None
+    np.testing.assert_array_equal(_sim(dash.figure.axes[1]).get_ydata(), ydata)
+    dash.controls["bias"].value = 0.1  # a change of the network: simulated again
+    assert calls == [1]
+    np.testing.assert_array_equal(_sim(dash.figure.axes[1]).get_ydata(),
+                                  _expected([64] * 11, bias=0.1, batch=64).grad_h_var)
+
+
+def test_static_snapshot_shows_the_data(shown):
+    dash, _, _ = shown
+    from PIL import Image
+    import io
+    dash.controls["depth"].value = 9
+    snapshot = np.asarray(Image.open(io.BytesIO(dash._png())).convert("RGBA"))
+    np.testing.assert_array_equal(snapshot, np.asarray(dash.figure.canvas.buffer_rgba()))
+    assert all(a.get_animated() for a in dash._dynamic_artists())  # restored after the snapshot
+
+
+def test_snapped_limits_do_not_flip_flop():
+    from wi_helpers import plots
+    assert [plots._snap_depth(L) for L in (1, 5, 6, 10, 11, 99, 100)] == [5, 5, 10, 10, 20, 100, 100]
+    rng = np.random.default_rng(0)
+    for lo, span in zip(rng.uniform(-200, 100, 200), rng.uniform(0.1, 100, 200)):
+        hi = lo + span
+        a, b = plots._snap_decades(None, lo, hi)
+        assert isinstance(a, int) and isinstance(b, int) and a <= lo and hi <= b
+        assert plots._snap_decades((a, b), lo, hi) == (a, b)  # asked again: kept
+        # a small move inside the range keeps it; values leaving it change it
+        assert plots._snap_decades((a, b), lo + 0.01 * span, hi - 0.01 * span) == (a, b)
+        assert plots._snap_decades((a, b), lo, b + 0.5) != (a, b)
+    assert plots._snap_decades((-20, 20), -1.0, 1.0) == (-2, 2)  # too wide for the data: shrinks
+
+
+def test_ipympl_blit_sends_only_changed_pixels(monkeypatch):
+    d = variance_dashboard(backend="ipympl", width=32, batch=32)
+    canvas = d.figure.canvas
+    canvas.syncing_data_url = False  # as once a frontend is connected
+    canvas.draw()  # the frontend's first draw request
+    sent = []
+    monkeypatch.setattr(canvas, "send_binary", lambda data: sent.append(data))
+    monkeypatch.setattr(canvas, "draw_idle", lambda: pytest.fail("no draw request needed"))
+    n = d.n_full_draws
+    d.controls["depth"].value = 9
+    assert len(sent) == 1 and d.n_full_draws == n and d.n_blits == 1
+    assert canvas._current_image_mode == "diff"
+    np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), _plain_render(d))
