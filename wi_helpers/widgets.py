@@ -7,13 +7,14 @@ Each factory returns a `Dashboard` (an ipywidgets VBox): the controls, a status 
 in words what the figure shows, and one figure that is built once and then updated in place
 (`set_data` on the existing artists; nothing is rebuilt, nothing stacks).
 
-Redrawing by blitting: the data artists (lines, edge markers, hatched regions, caption) are
-`animated`, so a full draw leaves them out; right after each full draw (a `draw_event`) the
-dashboard copies the figure's pixels as its background and draws the data artists on top.
-An update whose axes, ticks, labels and legend are unchanged (the live panels snap their limits
-to coarse steps, see `plots._Panel`) then only restores the background, draws the data
-artists and blits (ipympl sends the frontend the changed pixels); an update that changes any
-of them (`_static_key`) draws the whole figure.
+Redrawing by blitting: the data artists (lines, edge markers, hatched regions) are
+`animated`, so a full draw leaves them out; right after each full draw (a `draw_event`,
+whoever asked for it) the dashboard copies the figure's pixels as its background and draws
+the data artists on top. An update whose axes, ticks, labels, legend and caption are unchanged
+(`_static_key`; the live panels snap their limits to coarse steps, see `plots._Panel`) then
+only restores the background, draws the data artists and blits (ipympl sends the frontend
+the changed pixels); any other update draws the whole figure. Only the theory changed: the
+simulation is reused (`Dashboard._simulate`); the theory is cached by its inputs.
 
 DOM contract (CSS classes, stable, used by tests/test_browser.py): every control has class
 `wi-<name>` (`wi-depth`, `wi-width`, ..., see `CONTROLS`), the status line (an
@@ -52,6 +53,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from . import plots
+from .blas import single_threaded_blas
 from .activations import ACTIVATIONS, SATURATION_LEVEL
 from .init import SCHEMES
 from .mlp import MLP, footprint_bytes
@@ -582,17 +584,20 @@ class Dashboard(W.VBox):
             return self._sim
         net = self._network(p, sizes)
         rng = probe_rng(p["seed"])
-        if self.kind == "variance":
-            result = layer_stats(net, batch=p["batch"], rng=rng)
-        else:
-            # the same probes layer_stats draws (X first, then the output gradient)
-            X = rng.standard_normal((p["batch"], sizes[0]))
-            out = net.forward(X)
-            grad_out = rng.standard_normal(out.shape)
-            stats = layer_stats(net, X, grad_out)
-            grads = net.backward(grad_out)
-            result = (stats, net.h[1:], grads.z)
-        self._sim_key, self._sim = None, None  # not half-updated if the above raised
+        # Products of at most 1024-wide layers gain little from BLAS threads, and when other
+        # processes share the cores the threads spin and an update costs 2-5x more (see
+        # benchmarks/README.md).
+        with single_threaded_blas():
+            if self.kind == "variance":
+                result = layer_stats(net, batch=p["batch"], rng=rng)
+            else:
+                # the same probes layer_stats draws (X first, then the output gradient)
+                X = rng.standard_normal((p["batch"], sizes[0]))
+                out = net.forward(X)
+                grad_out = rng.standard_normal(out.shape)
+                stats = layer_stats(net, X, grad_out)
+                grads = net.backward(grad_out)
+                result = (stats, net.h[1:], grads.z)
         self._sim_key, self._sim = key, result
         return result
 
