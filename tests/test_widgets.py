@@ -284,6 +284,17 @@ def _plain_render(d) -> np.ndarray:
     return np.frombuffer(buf.getvalue(), np.uint8).reshape(h, w, 4)
 
 
+def _pixels(d) -> np.ndarray:
+    """A copy of what the canvas shows now (the buffer itself is redrawn by any render)."""
+    return np.array(d.figure.canvas.buffer_rgba())
+
+
+def _assert_shows_everything(d) -> None:
+    """The canvas (after a blit or a full draw) equals the figure drawn from scratch."""
+    shown = _pixels(d)
+    np.testing.assert_array_equal(shown, _plain_render(d))
+
+
 class _Spy:
     """Counts calls of a canvas method (full draws, blits) and passes them on."""
 
@@ -318,22 +329,22 @@ def test_blit_when_the_axes_stay_full_draw_when_they_change(shown):
     np.testing.assert_array_equal(_sim(ax_g).get_ydata(), stats.grad_h_var)
     np.testing.assert_array_equal(_sim(ax_s).get_ydata(), stats.saturation)
     # the blitted pixels are exactly what drawing the whole figure anew gives
-    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    _assert_shows_everything(dash)
     dash.controls["depth"].value = 11  # next x step: axes change, full draw
     assert (draws.calls, blits.calls) == (1, 1)
     assert ax_h.get_xlim() == (0.5, 20.5) and ax_g.get_xlim() == (-0.5, 20.5)
-    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    _assert_shows_everything(dash)
     dash.controls["theory"].value = "linear"  # the legend names the theory: full draw
     assert (draws.calls, blits.calls) == (2, 1)
     dash.controls["seed"].value = 3
     assert (draws.calls, blits.calls) == (2, 2)
     np.testing.assert_array_equal(_sim(ax_g).get_ydata(), _expected([64] * 12, batch=64, seed=3).grad_h_var)
-    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    _assert_shows_everything(dash)
     # the live image widget holds the canvas's pixels
     from PIL import Image
     import io
     shown_png = np.asarray(Image.open(io.BytesIO(dash.figure_widget.value)).convert("RGBA"))
-    np.testing.assert_array_equal(shown_png, np.asarray(dash.figure.canvas.buffer_rgba()))
+    np.testing.assert_array_equal(shown_png, _pixels(dash))
 
 
 def test_y_limits_follow_vanishing_values(shown):
@@ -346,7 +357,7 @@ def test_y_limits_follow_vanishing_values(shown):
     assert lo <= h_m2.min() and h_m2.max() <= hi
     assert np.log10(lo) == round(np.log10(lo)) and np.log10(hi) == round(np.log10(hi))
     assert np.log10(h_m2.max() / h_m2.min()) >= 0.4 * np.log10(hi / lo)  # uses the range
-    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    _assert_shows_everything(dash)
 
 
 def test_static_key_sees_caption_legend_and_labels(shown):
@@ -370,7 +381,7 @@ def test_overflow_is_drawn_in_full(shown):
     dash.controls["std"].value = 10.0  # x (64 * 10^2) per layer: beyond 1e250 from layer 66
     assert "above 1e250 at layers 66-100" in dash.figure._supxlabel.get_text()
     assert draws.calls == n + 1
-    np.testing.assert_array_equal(np.asarray(dash.figure.canvas.buffer_rgba()), _plain_render(dash))
+    _assert_shows_everything(dash)
 
 
 def test_theory_toggle_reuses_the_simulation(dash, monkeypatch):
@@ -393,8 +404,9 @@ def test_static_snapshot_shows_the_data(shown):
     from PIL import Image
     import io
     dash.controls["depth"].value = 9
+    blitted = _pixels(dash)  # (the snapshot renders into the same canvas)
     snapshot = np.asarray(Image.open(io.BytesIO(dash._png())).convert("RGBA"))
-    np.testing.assert_array_equal(snapshot, np.asarray(dash.figure.canvas.buffer_rgba()))
+    np.testing.assert_array_equal(snapshot, blitted)
     assert all(a.get_animated() for a in dash._dynamic_artists())  # restored after the snapshot
 
 
@@ -425,4 +437,4 @@ def test_ipympl_blit_sends_only_changed_pixels(monkeypatch):
     d.controls["depth"].value = 9
     assert len(sent) == 1 and d.n_full_draws == n and d.n_blits == 1
     assert canvas._current_image_mode == "diff"
-    np.testing.assert_array_equal(np.asarray(canvas.buffer_rgba()), _plain_render(d))
+    _assert_shows_everything(d)
