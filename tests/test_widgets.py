@@ -438,3 +438,14 @@ def test_ipympl_blit_sends_only_changed_pixels(monkeypatch):
     assert len(sent) == 1 and d.n_full_draws == n and d.n_blits == 1
     assert canvas._current_image_mode == "diff"
     _assert_shows_everything(d)
+
+
+def test_histogram_dashboard_blits_the_same_picture():
+    d = histogram_dashboard(backend="agg", depth=6, width=32, batch=32)
+    d._repr_mimebundle_()
+    d.controls["depth"].value = 4  # new bins and limits: full draw
+    _assert_shows_everything(d)
+    n = d.n_full_draws
+    d.controls["theory"].value = "off"  # the histograms do not show a theory: nothing static moves
+    assert d.n_full_draws == n and d.n_blits == 1
+    _assert_shows_everything(d)

@@ -628,7 +628,9 @@ class _HistogramArtists:
             if i < n:
                 line.set_data(centres, counts[i])
                 line.set_color(colors[i])
-                line.set_zorder(2 + i / max(n, 1))
+                # above the spines (2.5), as the variance panels' lines: the same picture
+                # whether drawn with the axes or blitted over them (the dashboards)
+                line.set_zorder(3 + i / max(n, 1))
         self.ax.set_xlim(edges[0], edges[-1])
         top = float(counts.max()) if counts.size else 1.0
         self.ax.set_ylim(0.0, 1.08 * top if top > 0 else 1.0)
