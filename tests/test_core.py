@@ -358,3 +358,19 @@ def test_numerics_do_not_import_plotting_or_widgets():
             "print(bad); sys.exit(1 if bad else 0)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, f"numerics imported {r.stdout.strip()} {r.stderr}"
+
+
+def test_backward_without_weight_grads_gives_the_same_signal_gradients():
+    net = MLP([12, 9, 7, 5], activation="tanh", bias_std=0.2, seed=3)
+    rng = np.random.default_rng(0)
+    X, G = rng.standard_normal((6, 12)), rng.standard_normal((6, 5))
+    net.forward(X)
+    full = net.backward(G)
+    light = net.backward(G, weight_grads=False)
+    assert light.W == [None] * 3 and light.b == [None] * 3
+    for a, b in zip(full.h + full.z, light.h + light.z):
+        np.testing.assert_array_equal(a, b)
+    s_full = layer_stats(net, X, G)
+    s_light = layer_stats(net, X, G, weight_grads=False)
+    np.testing.assert_array_equal(s_full.grad_h_var, s_light.grad_h_var)
+    assert np.isnan(s_light.grad_W_var).all() and np.isfinite(s_full.grad_W_var).all()

@@ -152,8 +152,9 @@ def saturation_fraction(act: Activation | str, z: Array, h: Array) -> float:
         if z.shape[0] == 0:
             return 0.0
         return float(np.mean(np.all(z <= 0, axis=0)))
-    if act.h_max is None:
+    if act.h_max is None or h.size == 0:
         return 0.0
-    with np.errstate(invalid="ignore"):
-        sat = np.abs(h - act.h_offset) > SATURATION_LEVEL * act.h_max
-    return float(np.mean(sat))
+    # two comparisons into small boolean arrays: no float temporaries (h - offset, |.|)
+    hi = act.h_offset + SATURATION_LEVEL * act.h_max
+    lo = act.h_offset - SATURATION_LEVEL * act.h_max
+    return (np.count_nonzero(h > hi) + np.count_nonzero(h < lo)) / h.size

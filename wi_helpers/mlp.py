@@ -46,8 +46,8 @@ def check_sizes(sizes: object) -> list[int]:
 class Gradients:
     """Gradients of L = sum(output * grad_output); lists indexed like MLP.weights / MLP.h."""
 
-    W: list[np.ndarray]
-    b: list[np.ndarray]
+    W: list[np.ndarray | None]  # None when backward(..., weight_grads=False)
+    b: list[np.ndarray | None]
     z: list[np.ndarray]
     h: list[np.ndarray]  # h[0] is dL/dX
 
@@ -139,8 +139,12 @@ class MLP:
                 self.h.append(h)
         return h
 
-    def backward(self, grad_output: np.ndarray) -> Gradients:
-        """Gradients of L = sum(output * grad_output) for the last forward pass."""
+    def backward(self, grad_output: np.ndarray, *, weight_grads: bool = True) -> Gradients:
+        """Gradients of L = sum(output * grad_output) for the last forward pass.
+
+        With weight_grads=False only dL/dz and dL/dh are computed (W and b hold None): the
+        signal-propagation probes need no weight gradients, and skip one matmul per layer.
+        """
         if self.h is None or self.z is None:
             raise RuntimeError("backward() needs the activations of a forward pass: "
                                "call net.forward(X) first")
@@ -158,7 +162,8 @@ class MLP:
                 # phi'(z) computed from the stored h where cheaper; then scaled in place
                 gz[l] = act.deriv_from_output(self.z[l], self.h[l + 1])
                 gz[l] *= gh[l + 1]
-                gW[l] = self.h[l].T @ gz[l]
-                gb[l] = gz[l].sum(axis=0)
+                if weight_grads:
+                    gW[l] = self.h[l].T @ gz[l]
+                    gb[l] = gz[l].sum(axis=0)
                 gh[l] = gz[l] @ self.weights[l].T
         return Gradients(W=gW, b=gb, z=gz, h=gh)

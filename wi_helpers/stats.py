@@ -28,7 +28,7 @@ class LayerStats:
     saturation: np.ndarray       # fraction of saturated (or, for ReLU, dead) units
     grad_h_var: np.ndarray       # Var[dL/dh_l], l = 0..L (index 0: the input X)
     grad_z_var: np.ndarray       # Var[dL/dz_l], l = 1..L
-    grad_W_var: np.ndarray       # Var[dL/dW_l], l = 1..L
+    grad_W_var: np.ndarray       # Var[dL/dW_l], l = 1..L (nan if not computed)
     forward_overflow: int | None   # first layer l whose z or h holds inf/nan
     forward_underflow: int | None  # first layer l whose h is all below the float's tiny
     backward_overflow: int | None  # first l, going down from L, whose dL/dh_l holds inf/nan
@@ -99,12 +99,13 @@ def _first(flags) -> int | None:
 
 
 def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
-                *, batch: int = 256, rng: np.random.Generator | None = None) -> LayerStats:
+                *, batch: int = 256, rng: np.random.Generator | None = None,
+                weight_grads: bool = True) -> LayerStats:
     """Run forward and backward and collect per-layer statistics.
 
     X defaults to `batch` rows of N(0, 1) inputs and grad_output to N(0, 1) entries, both
     drawn from `rng` (the probes of the variance analyses: unit-variance input, unit-variance
-    gradient arriving at the output).
+    gradient arriving at the output). weight_grads=False skips dL/dW (grad_W_var is then nan).
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
@@ -119,38 +120,44 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     out = net.forward(X)
     if grad_output is None:
         grad_output = rng.standard_normal(out.shape)
-    grads = net.backward(grad_output)
+    grads = net.backward(grad_output, weight_grads=weight_grads)
 
     L = net.depth
     z_mom = np.array([moments(z) for z in net.z])
     h_mom = np.array([moments(h) for h in net.h[1:]])
+    gh_mom = np.array([moments(g) for g in grads.h])
     tiny = np.finfo(net.dtype).tiny
 
-    def all_tiny(a: np.ndarray) -> bool:
+    def all_tiny(a: np.ndarray, m2: float) -> bool:
+        # max|a|^2 >= E[a^2]: a second moment of at least `tiny` rules underflow out at once
+        if m2 >= tiny:
+            return False
         with np.errstate(invalid="ignore"):
             return bool(np.all(np.abs(a) < tiny))
 
-    finite_z = [bool(np.isfinite(z).all()) for z in net.z]
-    finite_h = [bool(np.isfinite(h).all()) for h in net.h[1:]]
-    finite_gh = [bool(np.isfinite(g).all()) for g in grads.h]
+    # moments() returns a nan mean exactly when the array holds inf or nan
+    finite_z, finite_h, finite_gh = (~np.isnan(m[:, 0]) for m in (z_mom, h_mom, gh_mom))
     forward_overflow = _first((l + 1, not (fz and fh))
                               for l, (fz, fh) in enumerate(zip(finite_z, finite_h)))
+    with np.errstate(over="ignore"):  # a std beyond 1e154 has a variance beyond float64
+        grad_h_var = gh_mom[:, 1] ** 2
     return LayerStats(
         z_mean=z_mom[:, 0], z_std=z_mom[:, 1], z_m2=z_mom[:, 2],
         h_mean=h_mom[:, 0], h_std=h_mom[:, 1], h_m2=h_mom[:, 2],
         saturation=np.array([saturation_fraction(act, z, h) for act, z, h
                              in zip(net.activations, net.z, net.h[1:])]),
-        grad_h_var=np.array([_variance(g) for g in grads.h]),
+        grad_h_var=grad_h_var,
         grad_z_var=np.array([_variance(g) for g in grads.z]),
-        grad_W_var=np.array([_variance(g) for g in grads.W]),
+        grad_W_var=(np.array([_variance(g) for g in grads.W]) if weight_grads
+                    else np.full(L, np.nan)),
         forward_overflow=forward_overflow,
-        forward_underflow=_first((l + 1, fh and all_tiny(h))
-                                 for l, (fh, h) in enumerate(zip(finite_h, net.h[1:]))),
+        forward_underflow=_first((l + 1, fh and all_tiny(h, m2)) for l, (fh, h, m2)
+                                 in enumerate(zip(finite_h, net.h[1:], h_mom[:, 2]))),
         backward_overflow=_first((l, not finite_gh[l]) for l in range(L, -1, -1)),
         # Once activations overflow, the gradients below are computed from inf/nan (and a
         # ReLU's slope at nan is taken as 0): zeros there are not a vanishing gradient.
         backward_underflow=None if forward_overflow is not None else _first(
-            (l, finite_gh[l] and all_tiny(grads.h[l])) for l in range(L, -1, -1)),
+            (l, finite_gh[l] and all_tiny(grads.h[l], gh_mom[l, 2])) for l in range(L, -1, -1)),
         activation=net.activation.name,
         dtype=net.dtype.name,
     )

@@ -589,7 +589,8 @@ class Dashboard(W.VBox):
         # benchmarks/README.md).
         with single_threaded_blas():
             if self.kind == "variance":
-                result = layer_stats(net, batch=p["batch"], rng=rng)
+                # the panels show no weight gradients: skip dL/dW (one matmul per layer)
+                result = layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False)
             else:
                 # the same probes layer_stats draws (X first, then the output gradient)
                 X = rng.standard_normal((p["batch"], sizes[0]))
