@@ -374,3 +374,5 @@ def test_backward_without_weight_grads_gives_the_same_signal_gradients():
     s_light = layer_stats(net, X, G, weight_grads=False)
     np.testing.assert_array_equal(s_full.grad_h_var, s_light.grad_h_var)
     assert np.isnan(s_light.grad_W_var).all() and np.isfinite(s_full.grad_W_var).all()
+    with pytest.raises(TypeError, match="weight_grads must be True or False, got 'no'"):
+        net.backward(G, weight_grads="no")

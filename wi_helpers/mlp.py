@@ -145,6 +145,8 @@ class MLP:
         With weight_grads=False only dL/dz and dL/dh are computed (W and b hold None): the
         signal-propagation probes need no weight gradients, and skip one matmul per layer.
         """
+        if not isinstance(weight_grads, (bool, np.bool_)):
+            raise TypeError(f"weight_grads must be True or False, got {weight_grads!r}")
         if self.h is None or self.z is None:
             raise RuntimeError("backward() needs the activations of a forward pass: "
                                "call net.forward(X) first")

@@ -592,12 +592,12 @@ class Dashboard(W.VBox):
                 # the panels show no weight gradients: skip dL/dW (one matmul per layer)
                 result = layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False)
             else:
-                # the same probes layer_stats draws (X first, then the output gradient)
+                # the same probes layer_stats draws (X first, then the output gradient);
+                # layer_stats runs the forward pass, so only dL/dz is asked for again
                 X = rng.standard_normal((p["batch"], sizes[0]))
-                out = net.forward(X)
-                grad_out = rng.standard_normal(out.shape)
+                grad_out = rng.standard_normal((p["batch"], sizes[-1]))
                 stats = layer_stats(net, X, grad_out)
-                grads = net.backward(grad_out)
+                grads = net.backward(grad_out, weight_grads=False)
                 result = (stats, net.h[1:], grads.z)
         self._sim_key, self._sim = key, result
         return result
