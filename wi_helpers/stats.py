@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import saturation_fraction
-from .mlp import MLP
+from .mlp import MAX_BYTES, MLP, check_footprint
+from .validation import check_bool, check_int, check_rng
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,14 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    check_bool("weight_grads", weight_grads)
     if X is None or grad_output is None:
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("rng must be a numpy.random.Generator when X or grad_output is "
-                            f"not given, got {type(rng).__name__}")
-        if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-            raise ValueError(f"batch must be a positive integer, got {batch!r}")
+        check_rng("rng (needed when X or grad_output is not given)", rng)
     if X is None:
+        batch = check_int("batch", batch, min=1)
+        # The cap is checked before the probe input is drawn: the float64 probe (and, for a
+        # float32 net, its cast copy, counted as h[0] already) comes on top of the pass itself.
+        check_footprint(net.sizes, batch, net.dtype, extra=8 * batch * net.sizes[0])
         X = rng.standard_normal((batch, net.sizes[0]))
     out = net.forward(X)
     if grad_output is None:
@@ -172,9 +174,14 @@ def jacobian_singular_values(net: MLP, n_examples: int = 4) -> list[np.ndarray]:
     """
     if net.z is None:
         raise RuntimeError("jacobian_singular_values() needs a forward pass: call net.forward(X) first")
-    if isinstance(n_examples, bool) or not isinstance(n_examples, (int, np.integer)) or n_examples < 1:
-        raise ValueError(f"n_examples must be a positive integer, got {n_examples!r}")
-    n = min(int(n_examples), net.z[0].shape[0])
+    n = min(check_int("n_examples", n_examples, min=1), net.z[0].shape[0])
+    # J holds n * fan_in * fan_out entries per layer (float64 for the SVD): refuse before
+    # building it rather than after.
+    largest = max(W.size for W in net.weights)
+    if 2 * 8 * n * largest > MAX_BYTES:
+        raise ValueError(f"n_examples={n_examples} Jacobians of a layer with {largest} weights "
+                         f"need {2 * 8 * n * largest / 2**20:.0f} MB; the limit is "
+                         f"{MAX_BYTES / 2**20:.0f} MB (MAX_BYTES): use fewer examples")
     out = []
     with np.errstate(all="ignore"):
         for W, act, z, h in zip(net.weights, net.activations, net.z, net.h[1:]):
@@ -194,8 +201,7 @@ def layer_histograms(values: list[np.ndarray], bins: int = 60,
     Returns counts of shape (len(values), bins) and edges of shape (bins + 1,). The default
     range is symmetric and covers the 99.5th percentile of |x| over all arrays.
     """
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    bins = check_int("bins", bins, min=1, max=100_000)
     finite = [np.asarray(v, dtype=np.float64).ravel() for v in values]
     finite = [v[np.isfinite(v)] for v in finite]
     if range is None:
