@@ -172,7 +172,7 @@ def test_restart_path(monkeypatch):
     ({"n": 2.5}, TypeError, r"n must be a positive integer, got 2\.5"),
     ({"n": True}, TypeError, r"n must be a positive integer, got True"),
     ({"n": "10"}, TypeError, r"n must be a positive integer, got '10'"),
-    ({"size": 7}, ValueError, r"size must be an integer >= 8 and <= 2048, got 7"),
+    ({"size": 7}, ValueError, r"size must be an integer >= 8 and <= 4096, got 7"),
     ({"size": 32.0}, TypeError, r"size must be an integer .*got 32\.0"),
     ({"rng": 0}, TypeError, r"rng must be a numpy\.random\.Generator.*got 0"),
     ({"rng": None}, TypeError, r"rng must be a numpy\.random\.Generator.*got None"),

@@ -78,7 +78,7 @@ MAX_RESTARTS = 8  # restarts exist for correctness, not speed; they essentially 
 MAX_BYTES = 256 * 2**20  # refuse outputs (X, or the masks of sample_scene) above 256 MiB
 _CHUNK = 1024  # images rendered at once: keeps temporaries (~4 MB each at 32x32) in cache
 _CHUNK_BYTES = 16  # bytes per pixel of one chunk's temporaries (2 bool masks, ~3 float32 planes)
-MAX_SIZE = 2048  # widest image side accepted (the paper's is 32)
+MAX_SIZE = 4096  # widest image side accepted (the paper's is 32)
 
 _TRIANGLE_JITTER = np.pi / 9  # +-20 degrees: vertex gaps stay in [80, 160] degrees
 _SKEW_RANGE = (np.pi / 3, 2 * np.pi / 3)  # angle between parallelogram diagonals
