@@ -190,12 +190,14 @@ def test_many_layers_are_refused_at_once_and_counted_with_their_overhead():
     # Per-layer Python/ndarray overhead dominates for narrow layers: the count must cover what
     # a forward+backward pass really holds (tracemalloc), not only the 8-byte numbers.
     sizes = [1] * 2001
-    net = MLP(sizes, seed=0)
+    X, g = np.ones((1, 1)), np.ones((1, 1))
     tracemalloc.start()
-    net.forward(np.ones((1, 1)))
-    net.backward(np.ones((1, 1)))
+    net = MLP(sizes, seed=0)
+    net.forward(X)
+    grads = net.backward(g)
     held = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
+    del net, grads
     assert held <= footprint_bytes(sizes, 1) <= 3 * held + 100_000
     assert footprint_bytes(sizes, 1) > 100 * 8 * 2000  # not the 8-byte-per-number count
 
