@@ -211,7 +211,7 @@ def check_function(fn: Any, reference: Callable[..., Any], cases: Iterable[tuple
                        f"returns inf or nan. Hint: {hint or DEFAULT_HINT}")
         elif not np.allclose(got, want, rtol=rtol, atol=atol):
             message = (f"[{name}] Not yet: for arguments {_short(args, 120)} your function "
-                       f"returns {_short(np.array2string(got, precision=4), 120)}, which is not "
+                       f"returns {' '.join(np.array2string(got, precision=4, threshold=8).split())}, which is not "
                        f"right. Hint: {hint or DEFAULT_HINT}")
         else:
             continue
@@ -248,7 +248,7 @@ def _uses_name(fn: Any, used: str) -> bool:
     stack = [code] if code is not None else []
     while stack:
         c = stack.pop()
-        if used in c.co_names or used in c.co_freevars:
+        if used in c.co_names or used in c.co_freevars or used in c.co_consts:
             return True
         stack.extend(k for k in c.co_consts if hasattr(k, "co_names"))
     # names bound to the forbidden function itself (t = np.tanh; def f(x): return t(x))

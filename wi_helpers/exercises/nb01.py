@@ -66,7 +66,7 @@ def check_tanh_factor(fn: Any, *, show_answer: bool = False) -> CheckResult:
         hint="the factor is the weight times the slope of tanh at z; write tanh' with tanh itself.",
         traps=[(lambda w, z: w * np.tanh(z), "you used tanh(z), the value; the factor needs the slope."),
                (lambda w, z: 1.0 - np.tanh(z) ** 2, "you forgot to multiply by the weight w."),
-               (lambda w, z: w * (1.0 - np.tanh(z)), "tanh' squares tanh(z): 1 - tanh(z)^2.")])
+               (lambda w, z: w * (1.0 - np.tanh(z)), "you forgot a square in tanh'.")])
 
 
 def check_gradient_variance_ratio(answer: Any, *, show_answer: bool = False) -> CheckResult:
