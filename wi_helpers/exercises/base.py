@@ -105,7 +105,9 @@ def check_number(answer: Any, expected: float, *, name: str, why: str, hint: str
     if problem is not None:
         return CheckResult(False, f"[{name}] Not graded: {problem}.{reveal}")
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
-        return CheckResult(True, f"[{name}] Correct: {_fmt(value)} ({tol}). {why}")
+        # An earned answer may show the exact value (the stored notebook outputs use this form)
+        return CheckResult(True, f"[{name}] Correct: {_fmt(value)} (expected {_fmt(expected)}, "
+                                 f"{tol}). {why}")
     message = f"[{name}] Not yet: {_fmt(value)} is not right ({tol}). Hint: {hint or DEFAULT_HINT}"
     for trap, trap_hint in (traps or {}).items():
         if _matches(value, trap):
