@@ -212,3 +212,19 @@ def test_wide_network_peak_rss_stays_small_when_refused():
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert int(out.stdout.strip()) < 20_000  # kB; the probe alone would be 625,000 kB
+
+
+def test_stats_helpers_refuse_bad_input():
+    with pytest.raises(TypeError, match="x must hold real numbers, got dtype complex128"):
+        wi.moments(np.ones(3, dtype=complex))
+    assert wi.moments(np.array([1, 3])) == (2.0, 1.0, 5.0)
+    with pytest.raises(TypeError, match=r"bins must be .*got True"):
+        wi.layer_histograms([np.ones(3)], bins=True)
+    with pytest.raises(TypeError, match=r"range\[1\] must be a finite number"):
+        wi.layer_histograms([np.ones(3)], range=(0, "1"))
+    with pytest.raises(ValueError, match=r"range must be two finite numbers lo < hi"):
+        wi.layer_histograms([np.ones(3)], range=(1, 0))
+    net = MLP([8, 8], seed=0)
+    net.forward(np.ones((4, 8)))
+    with pytest.raises(TypeError, match="n_examples must be a positive integer, got 2.0"):
+        wi.jacobian_singular_values(net, 2.0)

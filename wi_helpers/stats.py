@@ -13,7 +13,7 @@ import numpy as np
 
 from .activations import saturation_fraction
 from .mlp import MAX_BYTES, MLP, check_footprint
-from .validation import check_bool, check_int, check_rng
+from .validation import check_bool, check_int, check_real, check_rng
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,10 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     x**2 overflows, so when the direct sums are not finite the squares are taken again
     after scaling by max|x|.
     """
-    x = np.asarray(x, dtype=np.float64).ravel()
+    x = np.asarray(x)
+    if x.dtype.kind not in "iuf":  # complex would lose its imaginary part with a warning
+        raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+    x = x.astype(np.float64, copy=False).ravel()
     if x.size == 0:
         return 0.0, 0.0, 0.0
     with np.errstate(all="ignore"):
@@ -209,8 +212,10 @@ def layer_histograms(values: list[np.ndarray], bins: int = 60,
         a = float(np.percentile(np.abs(pooled), 99.5)) if pooled.size else 1.0
         a = a if a > 0 else 1.0
         range = (-a, a)
-    lo, hi = range
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+    if not isinstance(range, (tuple, list)) or len(range) != 2:
+        raise TypeError(f"range must be None or two finite numbers (lo, hi), got {range!r}")
+    lo, hi = check_real("range[0]", range[0]), check_real("range[1]", range[1])
+    if not lo < hi:
         raise ValueError(f"range must be two finite numbers lo < hi, got {range!r}")
     edges = np.linspace(lo, hi, bins + 1)
     counts = np.zeros((len(finite), bins))
