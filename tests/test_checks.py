@@ -1,31 +1,119 @@
-"""The exercise checkers accept right answers, reject wrong ones, and say why."""
+"""The checkers' base: right answers pass, wrong ones get a hint (never the answer), odd input a message."""
 import numpy as np
+import pytest
 
-from wi_helpers.checks import check_choice, check_function, check_number
+from wi_helpers.checks import check_choice, check_function, check_number  # the old import path
+from wi_helpers.exercises import base
+from wi_helpers.exercises.hints import matches, with_hint
+
+
+def test_old_import_path_is_the_new_base():
+    assert check_number is base.check_number and check_function is base.check_function
 
 
 def test_check_number():
     assert check_number(0.98, 1.0, name="q", why="because").ok
-    wrong = check_number(1.2, 1.0, name="q", why="because")
-    assert not wrong and "you gave 1.2, expected 1" in repr(wrong) and "Hint: because" in repr(wrong)
-    assert not check_number(None, 1.0, name="q", why="") and "No answer yet" in repr(check_number(None, 1, name="q", why=""))
-    assert not check_number("abc", 1.0, name="q", why="")
-    assert not check_number(float("nan"), 1.0, name="q", why="")
+    wrong = check_number(1.7, 1.0, name="q", why="because 1.0", hint="think")
+    assert not wrong and "Not yet: 1.7" in repr(wrong) and "Hint: think" in repr(wrong)
+    assert "because" not in repr(wrong) and "1.0" not in repr(wrong)
+    shown = check_number(1.7, 1.0, name="q", why="because", show_answer=True)
+    assert "Answer: 1. because" in repr(shown)
+    assert "No answer yet" in repr(check_number(None, 1, name="q", why=""))
+    assert "No answer yet" in repr(check_number(..., 1, name="q", why=""))
     assert check_number(0.001, 0.0, name="q", why="", atol=0.01).ok
+    assert check_number(np.float32(1.0), 1.0, name="q", why="").ok
+    assert check_number(np.array([1.0]), 1.0, name="q", why="").ok
+
+
+@pytest.mark.parametrize("answer,words", [
+    ("1.0", "string '1.0'"), (True, "boolean"), (np.True_, "boolean"), (1 + 0j, "complex"),
+    (np.complex128(1), "complex"), (float("nan"), "finite"), (float("inf"), "finite"),
+    (10**400, "too large"), ([1.0], "expected a number"), (np.ones(3), "shape (3,)"),
+    (object(), "expected a number"),
+])
+def test_check_number_does_not_grade_non_numbers(answer, words):
+    verdict = check_number(answer, 1.0, name="q", why="")
+    assert not verdict and "Not graded" in repr(verdict) and words in repr(verdict)
+
+
+def test_traps_and_with_hint():
+    wrong = check_number(9.0, 0.35, name="q", why="multiply", traps={9.0: "you added."})
+    assert not wrong and repr(wrong).endswith("Looks like you added.")
+    other = check_number(7.0, 0.35, name="q", why="multiply", traps={9.0: "you added."})
+    assert "Looks like" not in repr(other)
+    old = with_hint(check_number(9.0, 0.35, name="q", why=""), 9.0, {9.0: "you added."})
+    assert repr(old).endswith("Looks like you added.")
+    right = check_number(0.35, 0.35, name="q", why="")
+    assert with_hint(right, 0.35, {0.35: "never shown"}) is right
+    assert not matches("1.0", 1.0) and not matches(True, 1.0) and not matches(float("inf"), 1.0)
+    assert matches(1.01, 1.0)
 
 
 def test_check_choice():
-    assert check_choice(" Zero ", "zero", name="c", why="", options=["zero", "one"]).ok
-    assert not check_choice("one", "zero", name="c", why="", options=["zero", "one"])
-    assert "Choose one of" in repr(check_choice("two", "zero", name="c", why="", options=["zero", "one"]))
+    options = ["zero", "one", "0.5"]
+    assert check_choice(" Zero ", "zero", name="c", why="", options=options).ok
+    assert check_choice(0.5, "0.5", name="c", why="", options=options).ok  # typed unquoted
+    wrong = check_choice("one", "zero", name="c", why="it is zero", options=options,
+                         traps={"one": "the other end."})
+    assert not wrong and "zero" not in repr(wrong) and repr(wrong).endswith("the other end.")
+    assert "Answer: zero" in repr(check_choice("one", "zero", name="c", why="", options=options,
+                                               show_answer=True))
+    for odd in ("two", True, 3 + 1j, ["zero"]):
+        verdict = check_choice(odd, "zero", name="c", why="", options=options)
+        assert not verdict and "choose one of" in repr(verdict)
 
 
 def test_check_function():
     cases = [(np.array([0.0, 1.0]),), (np.array([-3.0]),)]
     assert check_function(np.tanh, np.tanh, iter(cases), name="f", why="").ok
-    assert "Correct on all 2 test cases" in repr(check_function(np.tanh, np.tanh, iter(cases), name="f", why=""))
-    bad = check_function(np.sin, np.tanh, cases, name="f", why="look again")
-    assert not bad and "look again" in repr(bad)
+    assert "Correct on all 2 test cases" in repr(check_function(np.tanh, np.tanh, cases, name="f", why=""))
+    bad = check_function(np.sin, np.tanh, cases, name="f", why="tanh itself", hint="look again")
+    assert not bad and "look again" in repr(bad) and "tanh itself" not in repr(bad)
+    assert "0.7616" not in repr(bad)  # tanh(1), the expected output
     boom = check_function(lambda x: 1 / 0, np.tanh, cases, name="f", why="")
     assert not boom and "ZeroDivisionError" in repr(boom)
     assert not check_function(None, np.tanh, cases, name="f", why="")
+    assert "expected a function" in repr(check_function(3, np.tanh, cases, name="f", why=""))
+
+
+@pytest.mark.parametrize("fn,words", [
+    (lambda x: None, "forget the `return`"),
+    (lambda x: x + 0j, "complex"),
+    (lambda x: "0.5", "string"),
+    (lambda x: [[1.0], [1.0, 2.0]], "not an array of numbers"),
+    (lambda x: np.array([object()] * len(x)), "not an array of numbers"),
+    (lambda x: np.zeros((len(x), 2)), "shape"),
+    (lambda x: np.exp(np.exp(np.exp(x * 1e3))), "inf or nan"),
+])
+def test_check_function_reports_odd_returns(fn, words):
+    verdict = check_function(fn, np.tanh, [(np.array([0.0, 1.0]),)], name="f", why="")
+    assert not verdict and words in repr(verdict), repr(verdict)
+
+
+def test_check_function_calls_on_copies_and_hides_warnings():
+    cases = [(np.array([0.0, 1.0]),)]
+
+    def in_place(x):
+        np.tanh(x, out=x)
+        return x
+
+    assert check_function(in_place, np.tanh, cases, name="f", why="").ok
+    np.testing.assert_array_equal(cases[0][0], [0.0, 1.0])
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a RuntimeWarning would escape into the notebook
+        verdict = check_function(lambda x: np.exp(x * 1e4) / np.exp(x * 1e4), np.tanh, cases,
+                                 name="f", why="")
+    assert not verdict
+
+
+def test_forbidden_names_and_traps():
+    cases = [(np.array([0.0, 0.5]),)]
+    forbidden = {"tanh": "no tanh."}
+    t = np.tanh
+    for fn in (np.tanh, lambda x: np.tanh(x), lambda x: t(x)):
+        verdict = check_function(fn, np.tanh, cases, name="f", why="", forbidden=forbidden)
+        assert not verdict and "no tanh." in repr(verdict)
+    trap = check_function(lambda x: 2 * x, np.tanh, cases, name="f", why="",
+                          traps=[(lambda x: x + x, "you doubled.")])
+    assert repr(trap).endswith("Looks like you doubled.")

@@ -167,13 +167,13 @@ def test_restart_path(monkeypatch):
 
 
 @pytest.mark.parametrize("kwargs, error, pattern", [
-    ({"n": 0}, ValueError, r"n must be an int >= 1, got 0"),
+    ({"n": 0}, ValueError, r"n must be a positive integer, got 0"),
     ({"n": -5}, ValueError, r"n must be .*got -5"),
-    ({"n": 2.5}, TypeError, r"n must be an int .*got 2\.5"),
-    ({"n": True}, TypeError, r"n must be an int .*got True"),
-    ({"n": "10"}, TypeError, r"n must be an int .*got '10'"),
-    ({"size": 7}, ValueError, r"size must be an int >= 8, got 7"),
-    ({"size": 32.0}, TypeError, r"size must be an int .*got 32\.0"),
+    ({"n": 2.5}, TypeError, r"n must be a positive integer, got 2\.5"),
+    ({"n": True}, TypeError, r"n must be a positive integer, got True"),
+    ({"n": "10"}, TypeError, r"n must be a positive integer, got '10'"),
+    ({"size": 7}, ValueError, r"size must be an integer >= 8 and <= 4096, got 7"),
+    ({"size": 32.0}, TypeError, r"size must be an integer .*got 32\.0"),
     ({"rng": 0}, TypeError, r"rng must be a numpy\.random\.Generator.*got 0"),
     ({"rng": None}, TypeError, r"rng must be a numpy\.random\.Generator.*got None"),
     ({"rng": np.random.RandomState(0)}, TypeError, r"rng must be a numpy\.random\.Generator"),

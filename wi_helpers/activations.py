@@ -11,6 +11,8 @@ from typing import Callable
 
 import numpy as np
 
+from .validation import check_choice
+
 Array = np.ndarray
 
 LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0  # LeCun et al. (1998): f(x) = 1.7159 tanh(2x/3)
@@ -122,13 +124,7 @@ def get_activation(name: str | Activation) -> Activation:
     """Return the Activation called `name` (an Activation passes through unchanged)."""
     if isinstance(name, Activation):
         return name
-    if not isinstance(name, str):
-        raise TypeError(f"activation must be a string, got {type(name).__name__} {name!r}; "
-                        f"allowed: {', '.join(ACTIVATIONS)} (alias: logistic)")
-    key = _ALIASES.get(name.lower(), name.lower())
-    if key not in _ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; allowed: {', '.join(ACTIVATIONS)} "
-                         "(alias: logistic = sigmoid)")
+    key = check_choice("activation", name, ACTIVATIONS, aliases=_ALIASES)
     return _ACTIVATIONS[key]
 
 

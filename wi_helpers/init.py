@@ -21,6 +21,8 @@ import math
 
 import numpy as np
 
+from .validation import check_choice, check_int, check_real, check_rng
+
 SCHEMES: tuple[str, ...] = (
     "normal", "standard", "glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
     "lecun_uniform", "lecun_normal", "orthogonal",
@@ -33,29 +35,17 @@ _ALIASES = {
 
 def canonical_scheme(scheme: str) -> str:
     """Return the canonical name of an init scheme (resolving xavier_/kaiming_ aliases)."""
-    if not isinstance(scheme, str):
-        raise TypeError(f"scheme must be a string, got {type(scheme).__name__} {scheme!r}")
-    key = _ALIASES.get(scheme.lower(), scheme.lower())
-    if key not in SCHEMES:
-        raise ValueError(f"unknown init scheme {scheme!r}; allowed: {', '.join(SCHEMES)} "
-                         f"(aliases: {', '.join(_ALIASES)})")
-    return key
+    return check_choice("init scheme", scheme, SCHEMES, aliases=_ALIASES)
 
 
 def _check_fan(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    # Kept for older callers; new code calls validation.check_int directly.
+    return check_int(name, value, min=1)
 
 
 def _check_positive_number(name: str, value: object, *, allow_zero: bool = True) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    v = float(value)
-    if not math.isfinite(v) or v < 0 or (v == 0 and not allow_zero):
-        bound = ">= 0" if allow_zero else "> 0"
-        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
-    return v
+    # Kept under this name for theory, lessons and widgets, which import it.
+    return check_real(name, value, min=0, include_min=allow_zero)
 
 
 def weight_std(scheme: str, fan_in: int, fan_out: int, *, gain: float = 1.0,
@@ -96,9 +86,7 @@ def _orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarr
 def init_weights(scheme: str, fan_in: int, fan_out: int, *, rng: np.random.Generator,
                  gain: float = 1.0, std: float | None = None) -> np.ndarray:
     """Draw a (fan_in, fan_out) weight matrix from `scheme` using the generator `rng`."""
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
+    check_rng("rng", rng)
     s = weight_std(scheme, fan_in, fan_out, gain=gain, std=std)
     scheme = canonical_scheme(scheme)
     if scheme == "orthogonal":

@@ -12,19 +12,47 @@ from typing import Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import _check_positive_number, canonical_scheme, init_weights
+from .init import canonical_scheme, init_weights
+from .validation import (check_array, check_bool, check_float_dtype, check_int, check_real,
+                         check_seed, is_int, short_repr)
 
 # One forward+backward call may hold at most this many bytes of arrays (activations,
 # gradients, weights); larger requests are refused before allocating, instead of swapping.
 MAX_BYTES = 400 * 2**20
+# The deepest network accepted. Each layer costs Python objects besides its numbers, and a
+# loop over a million layers takes seconds; the series never goes beyond a few hundred.
+MAX_DEPTH = 10_000
+# Bytes of one small ndarray besides its data (object header, shape and strides, list slot),
+# measured with tracemalloc: a forward+backward pass of [1] * 5001 holds about 1.3-1.5 kB per layer.
+ARRAY_OVERHEAD = 192
+# Arrays a forward+backward pass keeps per layer: W, b, z, h, dL/dz, dL/dh, dL/dW, dL/db.
+_ARRAYS_PER_LAYER = 8
 
 
 def footprint_bytes(sizes: Sequence[int], batch: int, dtype=np.float64) -> int:
     """Bytes of the arrays one forward+backward pass keeps for these sizes and batch."""
-    itemsize = np.dtype(dtype).itemsize
+    sizes = check_sizes(sizes)
+    batch = check_int("batch", batch, min=0)
+    itemsize = check_float_dtype("dtype", dtype).itemsize
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    # z, h, dL/dz, dL/dh for every layer; W and dL/dW
-    return itemsize * (4 * batch * sum(sizes) + 2 * n_weights)
+    n_biases = sum(sizes[1:])
+    # z, h, dL/dz, dL/dh for every layer; W, b and their gradients; per-array overhead,
+    # which dominates for many narrow layers ([1] * 10**4 holds 10**4 tiny arrays per list)
+    return (itemsize * (4 * batch * sum(sizes) + 2 * n_weights + 2 * n_biases)
+            + ARRAY_OVERHEAD * _ARRAYS_PER_LAYER * (len(sizes) - 1))
+
+
+def check_footprint(sizes: Sequence[int], batch: int, dtype=np.float64, *, extra: int = 0) -> int:
+    """Raise ValueError, before anything is allocated, when a pass would exceed MAX_BYTES."""
+    need = footprint_bytes(sizes, batch, dtype) + int(extra)
+    if need > MAX_BYTES:
+        if batch == 0:
+            raise ValueError(f"sizes={short_repr(list(sizes))} need {need / 2**20:.0f} MB of "
+                             f"weights; the limit is {MAX_BYTES / 2**20:.0f} MB (MAX_BYTES)")
+        raise ValueError(f"batch={batch} with sizes={short_repr(list(sizes))} needs "
+                         f"{need / 2**20:.0f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB "
+                         "(MAX_BYTES): use a smaller batch or narrower layers")
+    return need
 
 
 def check_sizes(sizes: object) -> list[int]:
@@ -33,12 +61,17 @@ def check_sizes(sizes: object) -> list[int]:
             isinstance(sizes, np.ndarray) and sizes.ndim == 1):
         raise TypeError(f"sizes must be a sequence of layer widths such as [784, 256, 10], "
                         f"got {type(sizes).__name__} {sizes!r}")
-    sizes = list(sizes)
     if len(sizes) < 2:
-        raise ValueError(f"sizes must hold at least 2 widths (input and one layer), got {sizes!r}")
+        raise ValueError(f"sizes must hold at least 2 widths (input and one layer), "
+                         f"got {short_repr(sizes)}")
+    if len(sizes) > MAX_DEPTH + 1:  # refused before looking at a million entries
+        raise ValueError(f"sizes must hold at most {MAX_DEPTH + 1} widths (the limit is "
+                         f"MAX_DEPTH = {MAX_DEPTH} layers), got {len(sizes)}")
+    sizes = list(sizes)
     for i, n in enumerate(sizes):
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"sizes[{i}] must be a positive integer, got {n!r} in sizes={sizes!r}")
+        if not is_int(n) or n < 1:
+            raise ValueError(f"sizes[{i}] must be a positive integer, got {short_repr(n)} "
+                             f"in sizes={short_repr(sizes)}")
     return [int(n) for n in sizes]
 
 
@@ -64,13 +97,15 @@ class MLP:
         self.activation = get_activation(activation)
         self.output_activation = (self.activation if output_activation is None
                                   else get_activation(output_activation))
-        bias_std = _check_positive_number("bias_std", bias_std)
-        self.dtype = np.dtype(dtype)
-        if self.dtype not in (np.float32, np.float64):
-            raise ValueError(f"dtype must be float32 or float64, got {self.dtype}")
-        if footprint_bytes(self.sizes, 0, self.dtype) > MAX_BYTES:
-            raise ValueError(f"sizes={self.sizes} need {footprint_bytes(self.sizes, 0, dtype) / 2**20:.0f} MB "
-                             f"of weights; the limit is {MAX_BYTES / 2**20:.0f} MB (MAX_BYTES)")
+        bias_std = check_real("bias_std", bias_std, min=0)
+        gain = check_real("gain", gain, min=0)
+        if std is not None:
+            std = check_real("std", std, min=0)
+        seed = check_seed("seed", seed)
+        self.dtype = check_float_dtype("dtype", dtype)
+        # The weights are drawn in float64 before the cast: count that copy of the largest layer.
+        largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+        check_footprint(self.sizes, 0, self.dtype, extra=8 * largest)
         self.gain, self.std, self.bias_std = gain, std, bias_std
         rng = np.random.default_rng(seed)
         # All weights first, layer by layer, then the biases: a network one layer deeper, or
@@ -109,22 +144,25 @@ class MLP:
             for l, (A, shape) in enumerate(zip(arrays, shapes)):
                 if np.shape(A) != shape:
                     raise ValueError(f"{name}[{l}] must have shape {shape}, got {np.shape(A)}")
+                kind = np.asarray(A).dtype.kind
+                if kind not in "iuf":
+                    raise TypeError(f"{name}[{l}] must hold real numbers, got dtype "
+                                    f"{np.asarray(A).dtype}")
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Return the output for a batch X of shape (batch, sizes[0]); keep z and h."""
-        X = np.asarray(X)
+        # Kind and shape first, then the memory cap, and only then the O(size) finiteness scan:
+        # a refused huge X costs nothing.
+        X = check_array("X", X, finite=False, allow_empty=True)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
             raise ValueError(f"X must have shape (batch, {self.sizes[0]}) to match sizes[0], "
                              f"got shape {X.shape}")
         if X.shape[0] < 1:
-            raise ValueError("X must hold at least one example (batch >= 1)")
-        if not np.issubdtype(X.dtype, np.number) or not np.isfinite(X).all():
-            raise ValueError("X must be finite numbers (found nan, inf or a non-numeric dtype)")
-        need = footprint_bytes(self.sizes, X.shape[0], self.dtype)
-        if need > MAX_BYTES:
-            raise ValueError(f"batch={X.shape[0]} with sizes={self.sizes} needs {need / 2**20:.0f} MB; "
-                             f"the limit is {MAX_BYTES / 2**20:.0f} MB (MAX_BYTES): use a smaller "
-                             "batch or narrower layers")
+            raise ValueError("X must hold at least one example (batch >= 1), got shape "
+                             f"{X.shape}")
+        check_footprint(self.sizes, X.shape[0], self.dtype)
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError("X must be finite numbers, found nan or inf")
         self._check_params()
         h = X.astype(self.dtype, copy=False)
         self.h, self.z = [h], []
@@ -145,15 +183,16 @@ class MLP:
         With weight_grads=False only dL/dz and dL/dh are computed (W and b hold None): the
         signal-propagation probes need no weight gradients, and skip one matmul per layer.
         """
-        if not isinstance(weight_grads, (bool, np.bool_)):
-            raise TypeError(f"weight_grads must be True or False, got {weight_grads!r}")
+        check_bool("weight_grads", weight_grads)
         if self.h is None or self.z is None:
             raise RuntimeError("backward() needs the activations of a forward pass: "
                                "call net.forward(X) first")
-        grad_output = np.asarray(grad_output)
+        grad_output = check_array("grad_output", grad_output, finite=False, allow_empty=True)
         if grad_output.shape != self.h[-1].shape:
             raise ValueError(f"grad_output must have the output's shape {self.h[-1].shape}, "
                              f"got {grad_output.shape}")
+        if grad_output.dtype.kind == "f" and not np.isfinite(grad_output).all():
+            raise ValueError("grad_output must be finite numbers, found nan or inf")
         L = self.depth
         gW, gb, gz = [None] * L, [None] * L, [None] * L
         gh = [None] * (L + 1)

@@ -60,6 +60,8 @@ from typing import Iterator, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from .validation import check_int, check_rng
+
 SHAPES = ("triangle", "parallelogram", "ellipse")
 
 # Class id -> kinds drawn (indices into SHAPES): singles first, then TT, PP, EE, TP, TE, PE.
@@ -75,6 +77,8 @@ MAX_TRIES = 64  # worst first shapes accept ~29% of tries: 64 fail with odds < 1
 MAX_RESTARTS = 8  # restarts exist for correctness, not speed; they essentially never run
 MAX_BYTES = 256 * 2**20  # refuse outputs (X, or the masks of sample_scene) above 256 MiB
 _CHUNK = 1024  # images rendered at once: keeps temporaries (~4 MB each at 32x32) in cache
+_CHUNK_BYTES = 16  # bytes per pixel of one chunk's temporaries (2 bool masks, ~3 float32 planes)
+MAX_SIZE = 4096  # widest image side accepted (the paper's is 32)
 
 _TRIANGLE_JITTER = np.pi / 9  # +-20 degrees: vertex gaps stay in [80, 160] degrees
 _SKEW_RANGE = (np.pi / 3, 2 * np.pi / 3)  # angle between parallelogram diagonals
@@ -108,18 +112,20 @@ class _Geometry(NamedTuple):
 def _check_args(n: object, rng: object, size: object, mask_bytes_per_image: int,
                 itemsize: int) -> None:
     """Raise TypeError/ValueError naming the parameter, the value and what is allowed."""
-    for name, value, low in (("n", n, 1), ("size", size, 8)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int >= {low}, got {value!r} "
-                            f"of type {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be an int >= {low}, got {value!r}")
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator (e.g. "
-                        f"np.random.default_rng(0)), got {rng!r} of type {type(rng).__name__}")
-    nbytes = int(n) * int(size) ** 2 * (itemsize + mask_bytes_per_image)
+    n = check_int("n", n, min=1)
+    size = check_int("size", size, min=8, max=MAX_SIZE)
+    check_rng("rng", rng)
+    pixels = size * size
+    # Output (and masks), plus the temporaries of one rendered chunk: two boolean masks and
+    # about three float32 planes per image (measured peak of _sample_chunk at 32x32).
+    nbytes = n * pixels * (itemsize + mask_bytes_per_image) + min(n, _CHUNK) * pixels * _CHUNK_BYTES
     if nbytes > MAX_BYTES:
-        most = MAX_BYTES // (int(size) ** 2 * (itemsize + mask_bytes_per_image))
+        per_image = pixels * (itemsize + mask_bytes_per_image + _CHUNK_BYTES)
+        most = MAX_BYTES // per_image
+        if most < 1:
+            raise ValueError(f"size={size} needs {per_image / 2**20:.0f} MiB for a single image, "
+                             f"over the {MAX_BYTES // 2**20} MiB limit; use a smaller size "
+                             "(the paper's images are 32x32)")
         raise ValueError(f"n={n} at size={size} would need {nbytes / 2**20:.0f} MiB, over "
                          f"the {MAX_BYTES // 2**20} MiB limit; n must be <= {most} "
                          "(generate in several calls)")
@@ -270,9 +276,14 @@ def composite(scene: Scene, dtype: npt.DTypeLike = np.float32) -> np.ndarray:
 def make_shapeset(n: int, *, rng: np.random.Generator, size: int = 32,
                   dtype: npt.DTypeLike = np.float32) -> tuple[np.ndarray, np.ndarray]:
     """Return n Shapeset-3x2 images X (n, size*size) in [0, 1] and labels y (n,) in 0..8."""
-    dt = np.dtype(dtype)
+    try:
+        dt = np.dtype(dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"dtype must be a floating-point dtype (float16, float32, float64), "
+                        f"got {dtype!r}") from None
     if dt.kind != "f":
-        raise TypeError(f"dtype must be a floating-point dtype, got {dtype!r}")
+        raise TypeError(f"dtype must be a floating-point dtype (float16, float32, float64), "
+                        f"got {dtype!r}")
     _check_args(n, rng, size, mask_bytes_per_image=0, itemsize=dt.itemsize)
     x = np.empty((int(n), int(size) ** 2), dtype=dt)
     y = np.empty(int(n), dtype=np.int64)

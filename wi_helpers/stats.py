@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .activations import saturation_fraction
-from .mlp import MLP
+from .mlp import MAX_BYTES, MLP, check_footprint
+from .validation import check_bool, check_int, check_real, check_rng
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,10 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     x**2 overflows, so when the direct sums are not finite the squares are taken again
     after scaling by max|x|.
     """
-    x = np.asarray(x, dtype=np.float64).ravel()
+    x = np.asarray(x)
+    if x.dtype.kind not in "iuf":  # complex would lose its imaginary part with a warning
+        raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
+    x = x.astype(np.float64, copy=False).ravel()
     if x.size == 0:
         return 0.0, 0.0, 0.0
     with np.errstate(all="ignore"):
@@ -109,13 +113,14 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    check_bool("weight_grads", weight_grads)
     if X is None or grad_output is None:
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("rng must be a numpy.random.Generator when X or grad_output is "
-                            f"not given, got {type(rng).__name__}")
-        if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-            raise ValueError(f"batch must be a positive integer, got {batch!r}")
+        check_rng("rng (needed when X or grad_output is not given)", rng)
     if X is None:
+        batch = check_int("batch", batch, min=1)
+        # The cap is checked before the probe input is drawn: the float64 probe (and, for a
+        # float32 net, its cast copy, counted as h[0] already) comes on top of the pass itself.
+        check_footprint(net.sizes, batch, net.dtype, extra=8 * batch * net.sizes[0])
         X = rng.standard_normal((batch, net.sizes[0]))
     out = net.forward(X)
     if grad_output is None:
@@ -172,9 +177,14 @@ def jacobian_singular_values(net: MLP, n_examples: int = 4) -> list[np.ndarray]:
     """
     if net.z is None:
         raise RuntimeError("jacobian_singular_values() needs a forward pass: call net.forward(X) first")
-    if isinstance(n_examples, bool) or not isinstance(n_examples, (int, np.integer)) or n_examples < 1:
-        raise ValueError(f"n_examples must be a positive integer, got {n_examples!r}")
-    n = min(int(n_examples), net.z[0].shape[0])
+    n = min(check_int("n_examples", n_examples, min=1), net.z[0].shape[0])
+    # J holds n * fan_in * fan_out entries per layer (float64 for the SVD): refuse before
+    # building it rather than after.
+    largest = max(W.size for W in net.weights)
+    if 2 * 8 * n * largest > MAX_BYTES:
+        raise ValueError(f"n_examples={n_examples} Jacobians of a layer with {largest} weights "
+                         f"need {2 * 8 * n * largest / 2**20:.0f} MB; the limit is "
+                         f"{MAX_BYTES / 2**20:.0f} MB (MAX_BYTES): use fewer examples")
     out = []
     with np.errstate(all="ignore"):
         for W, act, z, h in zip(net.weights, net.activations, net.z, net.h[1:]):
@@ -194,8 +204,7 @@ def layer_histograms(values: list[np.ndarray], bins: int = 60,
     Returns counts of shape (len(values), bins) and edges of shape (bins + 1,). The default
     range is symmetric and covers the 99.5th percentile of |x| over all arrays.
     """
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"bins must be a positive integer, got {bins!r}")
+    bins = check_int("bins", bins, min=1, max=100_000)
     finite = [np.asarray(v, dtype=np.float64).ravel() for v in values]
     finite = [v[np.isfinite(v)] for v in finite]
     if range is None:
@@ -203,8 +212,10 @@ def layer_histograms(values: list[np.ndarray], bins: int = 60,
         a = float(np.percentile(np.abs(pooled), 99.5)) if pooled.size else 1.0
         a = a if a > 0 else 1.0
         range = (-a, a)
-    lo, hi = range
-    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+    if not isinstance(range, (tuple, list)) or len(range) != 2:
+        raise TypeError(f"range must be None or two finite numbers (lo, hi), got {range!r}")
+    lo, hi = check_real("range[0]", range[0]), check_real("range[1]", range[1])
+    if not lo < hi:
         raise ValueError(f"range must be two finite numbers lo < hi, got {range!r}")
     edges = np.linspace(lo, hi, bins + 1)
     counts = np.zeros((len(finite), bins))

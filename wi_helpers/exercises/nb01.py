@@ -1,7 +1,8 @@
 """Checkers for notebook 01, vanishing and exploding gradients.
 
 Every expected value is computed by the numerics (a chain of scalars, the linear theory,
-a float32 network that overflows), never typed in.
+a float32 network that overflows), never typed in. Every checker takes `show_answer=True`
+to print the answer; a wrong answer gets a hint only.
 """
 from __future__ import annotations
 
@@ -12,13 +13,12 @@ from typing import Any
 import numpy as np
 
 from ..activations import get_activation
-from ..checks import CheckResult, check_function, check_number
+from ..blas import single_threaded_blas
 from ..lessons import chain_factors
 from ..mlp import MLP
 from ..stats import layer_stats
 from ..theory import linear_theory
-from ..blas import single_threaded_blas
-from .hints import with_hint
+from .base import CheckResult, check_function, check_number
 
 # Exercise 1: a chain of linear units, all with the same weight.
 CHAIN_DEPTH, CHAIN_WEIGHT = 10, 0.9
@@ -28,18 +28,20 @@ RATIO_WIDTH, RATIO_DEPTH, RATIO_SIGMA_W2 = 256, 20, 1.2
 OVERFLOW_WIDTH, OVERFLOW_DEPTH, OVERFLOW_SEED = 400, 34, 0
 
 
-def chain_gradient(answer: Any) -> CheckResult:
+def check_chain_gradient(answer: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 1: dL/dx of a 10-unit linear chain with every w = 0.9 (relative to dL/dh_L = 1)."""
     expected = chain_factors([CHAIN_WEIGHT] * CHAIN_DEPTH, 1.0, "linear").grad_input
-    result = check_number(
-        answer, expected, name="chain gradient", rtol=0.02,
+    return check_number(
+        answer, expected, name="chain gradient", rtol=0.02, show_answer=show_answer,
         why=(f"each layer multiplies the gradient by w * phi'(z) = {CHAIN_WEIGHT} * 1, so "
              f"{CHAIN_DEPTH} layers give {CHAIN_WEIGHT}^{CHAIN_DEPTH}: a factor slightly below 1 "
-             "compounds into a gradient that shrinks geometrically with depth."))
-    return with_hint(result, answer, {
-        CHAIN_WEIGHT * CHAIN_DEPTH: "you added the factors; the chain rule multiplies them.",
-        CHAIN_WEIGHT: "you took one factor; there is one per layer.",
-    })
+             "compounds into a gradient that shrinks geometrically with depth."),
+        hint="the chain rule gives one factor w * phi'(z) per unit; how do the factors combine, "
+             "and what is phi' of a linear unit?",
+        traps={
+            CHAIN_WEIGHT * CHAIN_DEPTH: "you added the factors; the chain rule multiplies them.",
+            CHAIN_WEIGHT: "you took one factor; there is one per layer.",
+        })
 
 
 def _tanh_factor(w: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -53,29 +55,36 @@ FACTOR_CASES = (
 )
 
 
-def tanh_factor(fn: Any) -> CheckResult:
+def check_tanh_factor(fn: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 2: a function factor(w, z) returning the per-layer factor w * tanh'(z)."""
     return check_function(
         fn, _tanh_factor, FACTOR_CASES, name="tanh factor", rtol=1e-6, atol=1e-12,
+        show_answer=show_answer, solution="w * (1 - np.tanh(z) ** 2).",
         why=("tanh'(z) = 1 - tanh(z)^2: 1 at z = 0, nearly 0 for |z| > 3. The factor is "
              "w * (1 - tanh(z)^2); a saturated unit (large |z|) passes almost no gradient "
-             "whatever its weight."))
+             "whatever its weight."),
+        hint="the factor is the weight times the slope of tanh at z; write tanh' with tanh itself.",
+        traps=[(lambda w, z: w * np.tanh(z), "you used tanh(z), the value; the factor needs the slope."),
+               (lambda w, z: 1.0 - np.tanh(z) ** 2, "you forgot to multiply by the weight w."),
+               (lambda w, z: w * (1.0 - np.tanh(z)), "you forgot a square in tanh'.")])
 
 
-def gradient_variance_ratio(answer: Any) -> CheckResult:
+def check_gradient_variance_ratio(answer: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 3: Var[dL/dx] / Var[dL/dh_L] for the linear net of RATIO_DEPTH layers at RATIO_SIGMA_W2."""
     sizes = [RATIO_WIDTH] * (RATIO_DEPTH + 1)
     pred = linear_theory(sizes, RATIO_SIGMA_W2 / RATIO_WIDTH)
     expected = float(pred.grad_h_var[0] / pred.grad_h_var[-1])
-    result = check_number(
-        answer, expected, name="gradient variance ratio", rtol=0.05,
+    return check_number(
+        answer, expected, name="gradient variance ratio", rtol=0.05, show_answer=show_answer,
         why=(f"going down through one layer multiplies the gradient's variance by "
              f"fan_out * Var[W] = sigma_w^2 = {RATIO_SIGMA_W2}, so {RATIO_DEPTH} layers give "
-             f"{RATIO_SIGMA_W2}^{RATIO_DEPTH}."))
-    return with_hint(result, answer, {
-        RATIO_SIGMA_W2 * RATIO_DEPTH: "you added sigma_w^2 once per layer; the factors multiply.",
-        math.sqrt(expected): "the ratio of standard deviations; the question asks for variances.",
-    })
+             f"{RATIO_SIGMA_W2}^{RATIO_DEPTH}."),
+        hint="find the factor one linear layer applies to the gradient's variance (it sums "
+             "fan_out terms), then count the layers.",
+        traps={
+            RATIO_SIGMA_W2 * RATIO_DEPTH: "you added sigma_w^2 once per layer; the factors multiply.",
+            math.sqrt(expected): "the ratio of standard deviations; the question asks for variances.",
+        })
 
 
 @lru_cache(maxsize=1)
@@ -90,16 +99,25 @@ def _float32_overflow_layer() -> int:
     return stats.forward_overflow
 
 
-def float32_overflow_layer(answer: Any) -> CheckResult:
+def check_float32_overflow_layer(answer: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 4: the first layer whose activations overflow float32 (linear, N(0, 1) weights, width 400)."""
     expected = float(_float32_overflow_layer())
-    crossing = math.log(float(np.finfo(np.float32).max)) / math.log(math.sqrt(OVERFLOW_WIDTH))
+    root = math.sqrt(OVERFLOW_WIDTH)
+    crossing = math.log(float(np.finfo(np.float32).max)) / math.log(root)
     return check_number(
-        answer, expected, name="float32 overflow layer", rtol=0.0, atol=2,
+        answer, expected, name="float32 overflow layer", rtol=0.0, atol=2, show_answer=show_answer,
         why=(f"each layer multiplies the standard deviation of h by sqrt(fan_in * Var[W]) = "
-             f"sqrt({OVERFLOW_WIDTH}) = {math.sqrt(OVERFLOW_WIDTH):g}, so after l layers entries "
-             f"are about {math.sqrt(OVERFLOW_WIDTH):g}^l; float32 holds at most "
-             f"{float(np.finfo(np.float32).max):.3g}, and {math.sqrt(OVERFLOW_WIDTH):g}^l passes "
-             f"it at l = log(max) / log({math.sqrt(OVERFLOW_WIDTH):g}) = {crossing:.1f} (the "
-             "largest of many entries is a few standard deviations out, so about a layer earlier; "
-             "checked within 2 layers)."))
+             f"sqrt({OVERFLOW_WIDTH}) = {root:g}, so after l layers entries are about {root:g}^l; "
+             f"float32 holds at most {float(np.finfo(np.float32).max):.3g}, and {root:g}^l passes "
+             f"it at l = log(max) / log({root:g}) = {crossing:.1f} (the largest of many entries is "
+             "a few standard deviations out, so about a layer earlier; checked within 2 layers)."),
+        hint="find the factor by which one layer multiplies the entries' standard deviation, "
+             "then solve factor^l = the largest float32 with logarithms.",
+        traps={float(OVERFLOW_WIDTH): "that is the per-layer factor of the variance, not a layer "
+                                      "number."})
+
+
+# The names the notebooks used before the checkers were named check_* everywhere.
+chain_gradient, tanh_factor = check_chain_gradient, check_tanh_factor
+gradient_variance_ratio, float32_overflow_layer = (check_gradient_variance_ratio,
+                                                   check_float32_overflow_layer)
