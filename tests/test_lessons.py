@@ -115,3 +115,67 @@ def test_second_moment_parts_rejects_bad_input():
         second_moment_parts(np.zeros(0))
     with pytest.raises(ValueError, match="finite"):
         second_moment_parts(np.array([1.0, np.inf]))
+
+
+# ------------------------------------------------------------------ q recursion
+from pathlib import Path  # noqa: E402
+
+import nbformat  # noqa: E402
+
+from wi_helpers.lessons import q_recursion  # noqa: E402
+
+
+def test_q_recursion_of_a_linear_network_is_geometric():
+    rec = q_recursion("linear", 1.25, q0=2.0, depth=6)
+    assert np.allclose(rec.q, 2.0 * 1.25 ** np.arange(6), rtol=1e-9)
+    assert np.allclose(rec.chi, 1.25, rtol=1e-9)
+
+
+@pytest.mark.parametrize("sigma_w2", [0.5, 2.0, 100.0])
+def test_q_recursion_matches_monte_carlo_even_for_large_q(sigma_w2):
+    # independent reference: sample u ~ N(0, 1) and average; the dense grid must agree to
+    # Monte Carlo precision even at q ~ 90, where a few Gauss-Hermite nodes would not
+    rec = q_recursion("tanh", sigma_w2, q0=sigma_w2, depth=60)
+    u = np.random.default_rng(0).standard_normal(2_000_000)
+    x = np.sqrt(rec.q_star) * u
+    assert rec.q[-1] == pytest.approx(sigma_w2 * np.mean(np.tanh(x) ** 2), rel=3e-3)
+    assert rec.chi_1 == pytest.approx(sigma_w2 * np.mean((1 - np.tanh(x) ** 2) ** 2), rel=1e-2)
+
+
+def test_q_recursion_chi_of_a_wide_chaotic_network_matches_its_simulation():
+    # N(0, 1) weights, width 100: the measured per-layer gradient growth is near chi_1
+    rec = q_recursion("tanh", 100.0, q0=100.0, depth=50)
+    net = MLP([100] * 21, activation="tanh", init="normal", std=1.0, seed=3)
+    from wi_helpers import layer_stats
+    stats = layer_stats(net, batch=256, rng=np.random.default_rng(3))
+    per_layer = (stats.grad_h_var[0] / stats.grad_h_var[-1]) ** (1 / 20)
+    assert rec.chi_1 == pytest.approx(5.54, abs=0.02)
+    assert per_layer == pytest.approx(rec.chi_1, rel=0.2)
+
+
+@pytest.mark.parametrize("kwargs, word", [({"sigma_w2": -1.0}, "sigma_w2"), ({"q0": 0.0}, "q0"),
+                                          ({"depth": 0}, "depth")])
+def test_q_recursion_rejects_bad_input_by_name(kwargs, word):
+    args = {"sigma_w2": 1.0, "q0": 1.0, "depth": 3} | kwargs
+    with pytest.raises(ValueError, match=word):
+        q_recursion("tanh", args["sigma_w2"], q0=args["q0"], depth=args["depth"])
+
+
+# ------------------------------------------------ exercises in notebooks 00-04
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[0-4]_*.ipynb"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_solution_is_shown_before_the_learner_tries(path):
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        # solutions live in <details> markdown, not in (hidden) code cells GitHub would show
+        assert not cell.metadata.get("jupyter", {}).get("source_hidden"), cell.id
+        for out in cell.outputs:
+            text = out.get("text", "") + str(out.get("data", {}).get("text/plain", ""))
+            assert "Correct" not in text, f"{path.name} cell {cell.id} stores a solved exercise"
+    details = [c for c in nb.cells if c.cell_type == "markdown" and "<details>" in c.source]
+    assert details, f"{path.name} has no collapsed solution"
+    assert all("</details>" in c.source for c in details)
