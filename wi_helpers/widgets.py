@@ -556,9 +556,18 @@ class Dashboard(W.VBox):
         except (ValueError, TypeError) as exc:  # e.g. std = 0 with init normal is allowed; others
             self._set_status([f"Cannot build this network: {exc}"], error=True)
             return False
+        try:
+            # drawn before the status is set: the status never describes a figure not shown
+            self._redraw()
+        except (OverflowError, ValueError, FloatingPointError) as exc:
+            # a slider must never raise at a learner; the next update draws in full again
+            self._background = self._drawn_key = None
+            self._set_status([f"Could not draw this network ({type(exc).__name__}: {exc}); the "
+                              "figure may still show the previous network. Move a control back."],
+                             error=True)
+            return False
         self._set_status(lines)
         self.n_updates += 1
-        self._redraw()
         return True
 
     def _network(self, p: dict[str, Any], sizes: list[int]) -> MLP:
