@@ -483,3 +483,12 @@ def test_random_control_walk_never_raises():
                         ("activation", "softsign"), ("depth", 100)):
         d.controls[name].value = value
     assert d.status_text().startswith("100 layers of width 256: softsign")
+
+
+def test_leaky_relu_has_no_dead_units_wording():
+    """Issue 9: leaky units pass gradient with slope a; the status must not call them dead."""
+    d = widgets.variance_dashboard(backend="agg", activation="leaky_relu", width=32, batch=32)
+    text = d.status_text()
+    assert "dead" not in text.lower() and "leak slope" in text
+    d.controls["activation"].value = "relu"
+    assert "Dead units" in d.status_text()

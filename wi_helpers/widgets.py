@@ -362,7 +362,11 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
         lines.append(f"Float precision: {stats.summary()}.")
     # saturation
     sat = float(np.mean(stats.saturation))
-    if p["activation"] in ("relu", "leaky_relu"):
+    if p["activation"] == "leaky_relu":
+        # leaky units are never dead: on the negative side they pass gradient with slope a
+        lines.append(f"Units on the negative side (z ≤ 0 on the whole batch, passing gradient "
+                     f"only with the small leak slope): {100 * sat:.1f}% on average over layers.")
+    elif p["activation"] == "relu":
         lines.append(f"Dead units (z ≤ 0 on the whole batch): {100 * sat:.1f}% on average over layers.")
     elif p["activation"] == "linear":
         lines.append("Saturation: none (the identity never saturates).")
