@@ -330,3 +330,22 @@ def test_style_is_projector_readable(tanh_standard):
     assert min(t.get_fontsize() for t in ax.get_yticklabels()) >= 11
     assert all(l.get_linewidth() >= 2 for l in _sim(ax) + _theory(ax))
     assert matplotlib.rcParams["font.size"] == matplotlib.rcParamsDefault["font.size"]
+
+
+@pytest.mark.parametrize("y", [[1e-200, 1e200], [0.0, np.inf], [5e-324, 1.7e308], [np.nan, 1.0]])
+def test_curve_plot_extreme_log_data_renders(y):
+    """Issue 9: 1e-200..1e200 on a log axis raised OverflowError in the tick formatter at savefig."""
+    import io
+    fig = plots.curve_plot([1, 2], {"a": np.array(y)}, xlabel="x", ylabel="y")
+    fig.savefig(io.BytesIO(), format="png")
+    ticks = fig.axes[0].yaxis.get_majorticklocs()
+    assert np.all(np.isfinite(ticks)) and np.all(ticks > 0)
+
+
+@pytest.mark.parametrize("v", [[1.7e308, -1.7e308, 0.0], [1e308] * 5, [1.7e308, 1.6e308]])
+def test_histogram_near_float_max_renders_and_says_so(v):
+    """Issue 9: values near the float maximum warned (overflow) or raised (bins not increasing)."""
+    import io
+    fig = plots.histogram_plot([np.array(v)], xlabel="h")
+    fig.savefig(io.BytesIO(), format="png")
+    assert "beyond the x axis" in fig._supxlabel.get_text()

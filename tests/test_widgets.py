@@ -449,3 +449,46 @@ def test_histogram_dashboard_blits_the_same_picture():
     d.controls["theory"].value = "off"  # the histograms do not show a theory: nothing static moves
     assert d.n_full_draws == n and d.n_blits == 1
     _assert_shows_everything(d)
+
+
+def test_random_control_walk_never_raises():
+    """Seeded random control moves (every activation x init, extremes of std/gain/depth) on both
+    dashboards: no exception, no RuntimeWarning (pytest makes them errors), and the status
+    names the network the controls describe whenever an update reports success."""
+    import numpy as np
+    from wi_helpers.activations import ACTIVATIONS
+    from wi_helpers.init import SCHEMES
+    rng = np.random.default_rng(9)
+    choices = dict(activation=list(ACTIVATIONS), init=list(SCHEMES), std=[1e-3, 10.0, 0.05],
+                   gain=[0.05, 4.0, 1.0], depth=[1, 100, 7], width=[16, 32], batch=[16, 32],
+                   bias=[0.0, 1.0], theory=["mean_field", "linear", "off"])
+    for kind in ("variance", "histogram"):
+        factory = widgets.variance_dashboard if kind == "variance" else widgets.histogram_dashboard
+        d = factory(backend="agg", width=16, batch=16)
+        d._repr_mimebundle_()
+        for _ in range(60):
+            name = str(rng.choice(list(choices)))
+            options = choices[name]
+            d.controls[name].value = options[int(rng.integers(len(options)))]
+            ok = d.update()
+            p = d.values()
+            sizes = widgets.network_sizes(p["shape"], p["depth"], p["width"], p["sizes"])
+            if ok:
+                assert d.status_text().startswith(widgets._sizes_text(sizes) + ":"), d.status_text()
+        d._png(hint=True)  # the snapshot renders too
+    # the crash of issue 9: from the defaults to softsign, std 10, gain 4, depth 100
+    d = widgets.variance_dashboard(backend="agg")
+    d._repr_mimebundle_()
+    for name, value in (("init", "normal"), ("std", 10.0), ("gain", 4.0),
+                        ("activation", "softsign"), ("depth", 100)):
+        d.controls[name].value = value
+    assert d.status_text().startswith("100 layers of width 256: softsign")
+
+
+def test_leaky_relu_has_no_dead_units_wording():
+    """Issue 9: leaky units pass gradient with slope a; the status must not call them dead."""
+    d = widgets.variance_dashboard(backend="agg", activation="leaky_relu", width=32, batch=32)
+    text = d.status_text()
+    assert "dead" not in text.lower() and "leak slope" in text
+    d.controls["activation"].value = "relu"
+    assert "Dead units" in d.status_text()

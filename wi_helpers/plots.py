@@ -37,7 +37,7 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import MaxNLocator, NullLocator
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from .activations import SATURATION_LEVEL
 from .stats import LayerStats, layer_histograms
@@ -62,6 +62,7 @@ SEQUENTIAL = "viridis"
 # Log axes stop here (the tick locator steps a stride beyond the limits and would overflow
 # float64); points outside are drawn as edge triangles, like inf and 0.
 _LOG_FLOOR, _LOG_CEIL = 1e-250, 1e250
+_HIST_MAX = 1e300  # histogram x range cap: bins x samples x width stays below 1e308
 _TOP, _BOTTOM = 0.965, 0.035  # edge markers, in axes fractions
 
 SYMBOLS = {
@@ -167,6 +168,19 @@ def _snap_decades(current: tuple[int, int] | None, lo: float, hi: float) -> tupl
     return (max(math.floor(lo - margin), -250), min(math.ceil(hi + margin), 250))
 
 
+class _FiniteLogLocator(LogLocator):
+    """LogLocator whose ticks stay inside the float range.
+
+    Over a few hundred decades the stock locator proposes ticks a stride beyond the limits
+    (10^350 = inf), and the formatter then raises OverflowError at draw time.
+    """
+
+    def tick_values(self, vmin, vmax):
+        with np.errstate(over="ignore"):
+            ticks = np.asarray(super().tick_values(vmin, vmax))
+        return ticks[np.isfinite(ticks) & (ticks > 1e-300) & (ticks < 1e300)]
+
+
 # ------------------------------------------------------------------ one panel
 
 
@@ -190,6 +204,7 @@ class _Panel:
         _style_axes(ax, xlabel, ylabel, integer_x=integer_x)
         if log:
             ax.set_yscale("log")
+            ax.yaxis.set_major_locator(_FiniteLogLocator())
         self.band = (ax.axhspan(*band, color=BAND_COLOR, alpha=0.12, linewidth=0, zorder=0)
                      if band else None)
         self.sim: list[Line2D] = []
@@ -616,6 +631,17 @@ class _HistogramArtists:
     def update(self, values: Sequence[np.ndarray], *, bins: int = 60,
                range: tuple[float, float] | None = None, labels: Sequence[str] | None = None) -> str:
         """Redraw the densities; returns the caption text (non-finite values dropped, counted)."""
+        beyond = 0
+        if range is None:
+            # layer_histograms' default range, capped: near the float maximum the bin width
+            # times the sample count overflows; values beyond the cap are counted in the caption
+            pooled = np.concatenate([np.abs(np.asarray(v, dtype=np.float64)).ravel()
+                                     for v in values]) if len(values) else np.zeros(0)
+            pooled = pooled[np.isfinite(pooled)]
+            a = float(np.percentile(pooled, 99.5)) if pooled.size else 1.0
+            a = min(a, _HIST_MAX) if a > 0 else 1.0
+            range = (-a, a)
+            beyond = int(np.count_nonzero(pooled > _HIST_MAX))
         counts, edges = layer_histograms(list(values), bins=bins, range=range)
         centres = 0.5 * (edges[:-1] + edges[1:])
         n = len(values)
@@ -648,12 +674,14 @@ class _HistogramArtists:
         dropped = [int(np.size(v) - np.count_nonzero(np.isfinite(np.asarray(v, dtype=np.float64))))
                    for v in values]
         total = sum(dropped)
+        far = (f" {beyond} finite values above {_HIST_MAX:.0e} in size lie beyond the x axis."
+               if beyond else "")
         if total == 0:
-            return "All values finite."
+            return "All values finite." + far
         where = [str(i + 1) if labels is None else labels[i] for i, d in enumerate(dropped) if d]
         where = [w if labels is not None else f"layer {w}" for w in where]
         return (f"{total} non-finite values (inf/nan) left out of the histograms: "
-                f"{', '.join(where[:6])}{' ...' if len(where) > 6 else ''}.")
+                f"{', '.join(where[:6])}{' ...' if len(where) > 6 else ''}." + far)
 
 
 def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None = None,

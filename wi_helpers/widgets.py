@@ -362,7 +362,11 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
         lines.append(f"Float precision: {stats.summary()}.")
     # saturation
     sat = float(np.mean(stats.saturation))
-    if p["activation"] in ("relu", "leaky_relu"):
+    if p["activation"] == "leaky_relu":
+        # leaky units are never dead: on the negative side they pass gradient with slope a
+        lines.append(f"Units on the negative side (z ≤ 0 on the whole batch, passing gradient "
+                     f"only with the small leak slope): {100 * sat:.1f}% on average over layers.")
+    elif p["activation"] == "relu":
         lines.append(f"Dead units (z ≤ 0 on the whole batch): {100 * sat:.1f}% on average over layers.")
     elif p["activation"] == "linear":
         lines.append("Saturation: none (the identity never saturates).")
@@ -556,9 +560,18 @@ class Dashboard(W.VBox):
         except (ValueError, TypeError) as exc:  # e.g. std = 0 with init normal is allowed; others
             self._set_status([f"Cannot build this network: {exc}"], error=True)
             return False
+        try:
+            # drawn before the status is set: the status never describes a figure not shown
+            self._redraw()
+        except (OverflowError, ValueError, FloatingPointError) as exc:
+            # a slider must never raise at a learner; the next update draws in full again
+            self._background = self._drawn_key = None
+            self._set_status([f"Could not draw this network ({type(exc).__name__}: {exc}); the "
+                              "figure may still show the previous network. Move a control back."],
+                             error=True)
+            return False
         self._set_status(lines)
         self.n_updates += 1
-        self._redraw()
         return True
 
     def _network(self, p: dict[str, Any], sizes: list[int]) -> MLP:
