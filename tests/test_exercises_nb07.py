@@ -1,0 +1,25 @@
+"""Checkers of notebook 07: right answers pass, wrong ones get hints without the expected value."""
+import math
+
+import pytest
+
+from wi_helpers.exercises import nb07
+from wi_helpers.lessons_nb07 import leaky_gain
+
+CASES = [
+    (nb07.leaky_std, leaky_gain(0.5) / math.sqrt(nb07.FAN_IN), [math.sqrt(2 / nb07.FAN_IN), 0.5]),
+    (nb07.torch_default_factor, 1 / 6, [1 / 3, 0.5, 1.0, 7.0]),
+    (nb07.telescoping, 78.4, [1 / 78.4, 1.0, 3.0]),
+]
+
+
+@pytest.mark.parametrize("fn,expected,wrongs", CASES)
+def test_checker(fn, expected, wrongs):
+    assert fn(expected).ok
+    assert not fn(None).ok and not fn("x").ok and not fn(float("nan")).ok
+    for w in wrongs:
+        r = fn(w)
+        assert not r.ok and "Hint" in r.message
+        assert f"{expected:.4g}" not in r.message and f"{expected:.3g}" not in r.message
+    shown = fn(answer_reveal=True)
+    assert not shown.ok and f"{expected:.4g}" in shown.message

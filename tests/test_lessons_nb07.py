@@ -1,0 +1,70 @@
+"""Tests for wi_helpers.lessons_nb07: gains, fans, translator, truncation, telescoping."""
+import math
+
+import numpy as np
+import pytest
+
+from wi_helpers import lessons_nb07 as L
+
+
+def test_relu_second_moment_gain_matches_calculate_gain():
+    # E[relu(u)^2] = 1/2 for u ~ N(0,1), so the kept-second-moment gain is sqrt 2 = calculate_gain('relu')
+    assert L.second_moment_gain(lambda x: np.maximum(x, 0.0)) == pytest.approx(L.STATED_TORCH_GAINS["relu"], rel=1e-10)
+    assert L.torch_gain("relu")[0] == pytest.approx(math.sqrt(2))
+
+
+def test_tanh_gain_5_3_is_none_of_the_unit_input_criteria():
+    g2 = L.second_moment_gain(np.tanh)
+    gs = L.slope_gain(lambda x: 1 - np.tanh(x) ** 2)
+    assert 1.5 < g2 < 1.7 and 1.4 < gs < 1.5
+    assert abs(g2 - 5 / 3) > 0.02 and abs(gs - 5 / 3) > 0.1
+
+
+def test_leaky_gain():
+    assert L.leaky_gain(0.0) == pytest.approx(math.sqrt(2))
+    assert L.leaky_gain(1.0) == pytest.approx(1.0)
+    a = 0.2
+    f = lambda x: np.where(x > 0, x, a * x)  # noqa: E731
+    assert L.second_moment_gain(f) == pytest.approx(L.leaky_gain(a), rel=1e-10)
+    with pytest.raises(ValueError, match="a"):
+        L.leaky_gain(-1)
+
+
+def test_torch_linear_default_variance_sampled():
+    n = 50
+    assert L.torch_linear_default_var(n) == pytest.approx(1 / (3 * n))
+    w = np.random.default_rng(0).uniform(-1 / math.sqrt(n), 1 / math.sqrt(n), 200_000)
+    assert w.var() == pytest.approx(L.torch_linear_default_var(n), rel=0.01)
+
+
+def test_conv_fans_direct_count():
+    c_out, c_in, k, g = 8, 6, 3, 2
+    w = np.zeros((c_out, c_in // g, k, k))
+    fan_in, fan_out = L.conv_fans(c_out, c_in, k, g)
+    # fan_in: weights feeding one output unit; fan_out as torch counts it: size(0) * receptive field
+    assert fan_in == w[0].size
+    assert fan_out == w.shape[0] * w[0, 0].size
+    with pytest.raises(ValueError, match="groups"):
+        L.conv_fans(8, 6, 3, 4)
+
+
+def test_translator_swaps():
+    assert L.fan_from_shape((784, 10), "numpy") == (784, 10)
+    assert L.fan_from_shape((10, 784), "torch") == (784, 10)
+    # passing a NumPy-layout array to a torch-layout reader silently swaps the fans
+    assert L.fan_from_shape((784, 10), "torch") == (10, 784)
+    with pytest.raises(ValueError, match="layout"):
+        L.fan_from_shape((2, 3), "jax")
+
+
+def test_telescoping_ratio():
+    sizes = [784, 256, 64, 32, 10]
+    assert L.telescoping_ratio(sizes) == pytest.approx(784 / 10)
+    assert L.telescoping_ratio([32, 1]) == pytest.approx(32)
+
+
+def test_truncated_std_keras_constant_and_sampled():
+    assert L.truncated_std(-2, 2) == pytest.approx(L.KERAS_TRUNC_CONSTANT, rel=1e-12)
+    x = L.sample_truncated(1.0, -2.0, 2.0, 200_000, rng=np.random.default_rng(1))
+    assert x.min() >= -2 and x.max() <= 2
+    assert x.std() == pytest.approx(0.8796, rel=0.01)
