@@ -7,6 +7,13 @@ notifications, see tests/jupyter_settings/). Headless Chromium (Debian's, driven
 Playwright) opens ``06_explorer.ipynb``, runs all cells, and presses ArrowRight on the
 depth slider; the status text and the figure must both change.
 
+Save and reopen (test_saved_dashboards_reopen_without_widget_error): a server of its own runs
+the notebook's dashboards, saves it (File > Save), stops (its kernel, which held the widget
+models, goes); a new server on the same files reopens it: every dashboard figure must show an
+image again, restored from the widget state saved in the notebook, and no output may say
+"Error displaying widget". Every server gets the environment-wide JupyterLab defaults the
+project installs (saveState on, tools/install_lab_settings.py) in its own app settings dir.
+
 DOM contract with the dashboard (wi_helpers), all inside the notebook's outputs:
   .wi-status               an ipywidgets HTML widget; its text says what the figure shows
   .wi-figure               the ipympl Canvas widget (``fig.canvas.add_class("wi-figure")``),
@@ -447,22 +454,20 @@ def _count_dashboard_cells(path: Path) -> int:
                and re.search(r"^\s*\w+_dashboard\(", "".join(c["source"]), re.M))
 
 
-def test_install_lab_settings_writes_an_override_jupyterlab_reads(tmp_path):
-    """The override file turns saveState on as JupyterLab's own reader sees it, is
-    idempotent, and leaves the user's overrides.json alone (which still wins)."""
-    from jupyterlab_server.settings_utils import _get_overrides
-
+def test_install_lab_settings_writes_its_own_idempotent_override(tmp_path):
+    """The override turns saveState on in a file of its own under overrides.d (the user's
+    overrides.json untouched), rewriting nothing on a second run; that JupyterLab reads it
+    is checked against a live server in the save/reopen test below."""
     user = tmp_path / "overrides.json"
-    user.write_text(json.dumps({"@jupyterlab/apputils-extension:themes": {"theme": "x"}}))
+    user.write_text('{"@jupyterlab/apputils-extension:themes": {"theme": "x"}}')
     first = install_lab_settings.install(tmp_path)
-    text = first.read_text()
-    assert install_lab_settings.install(tmp_path) == first and first.read_text() == text
-    overrides, error = _get_overrides(str(tmp_path))
-    assert error == ""
-    assert overrides[install_lab_settings.PLUGIN] == {"saveState": True}
-    assert overrides["@jupyterlab/apputils-extension:themes"] == {"theme": "x"}
-    user.write_text(json.dumps({install_lab_settings.PLUGIN: {"saveState": False}}))
-    assert _get_overrides(str(tmp_path))[0][install_lab_settings.PLUGIN] == {"saveState": False}
+    assert first.parent == tmp_path / "overrides.d" and first.suffix == ".json"
+    assert json.loads(first.read_text()) == {install_lab_settings.PLUGIN: {"saveState": True}}
+    mtime = first.stat().st_mtime_ns
+    assert install_lab_settings.install(tmp_path) == first and first.stat().st_mtime_ns == mtime
+    assert user.read_text() == '{"@jupyterlab/apputils-extension:themes": {"theme": "x"}}'
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["overrides.json", "overrides.d", first.name])
 
 
 def test_saved_dashboards_reopen_without_widget_error(chromium_browser, tmp_path):
@@ -494,6 +499,9 @@ def test_saved_dashboards_reopen_without_widget_error(chromium_browser, tmp_path
     context = page = None
     try:
         first.start()
+        schema = first.api("GET", f"/lab/api/settings/{install_lab_settings.PLUGIN}")["schema"]
+        assert schema["properties"]["saveState"]["default"] is True, (
+            f"JupyterLab does not read the saveState override in {first.app_settings}")
         context, page = open_page(first)
         mark("kernel idle")
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
