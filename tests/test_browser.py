@@ -7,6 +7,13 @@ notifications, see tests/jupyter_settings/). Headless Chromium (Debian's, driven
 Playwright) opens ``06_explorer.ipynb``, runs all cells, and presses ArrowRight on the
 depth slider; the status text and the figure must both change.
 
+Save and reopen (test_saved_dashboards_reopen_without_widget_error): a server of its own runs
+the notebook's dashboards, saves it (File > Save), stops (its kernel, which held the widget
+models, goes); a new server on the same files reopens it: every dashboard figure must show an
+image again, restored from the widget state saved in the notebook, and no output may say
+"Error displaying widget". Every server gets the environment-wide JupyterLab defaults the
+project installs (saveState on, tools/install_lab_settings.py) in its own app settings dir.
+
 DOM contract with the dashboard (wi_helpers), all inside the notebook's outputs:
   .wi-status               an ipywidgets HTML widget; its text says what the figure shows
   .wi-figure               the ipympl Canvas widget (``fig.canvas.add_class("wi-figure")``),
@@ -24,6 +31,7 @@ test-artifacts/ (git-ignored), with the server log.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -41,6 +49,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("wi_install_lab_settings",
+                                               REPO / "tools" / "install_lab_settings.py")
+install_lab_settings = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(install_lab_settings)
+
 NOTEBOOK = REPO / "notebooks" / "06_explorer.ipynb"
 NOTEBOOK_ENV = "WI_BROWSER_NOTEBOOK"
 REQUIRE_ENV = "WI_REQUIRE_BROWSER"
@@ -128,15 +141,26 @@ def _free_port() -> int:
 class LabServer:
     """A JupyterLab server on a temporary copy of notebooks/, isolated from ~/.jupyter."""
 
-    def __init__(self, base: Path, notebook: Path):
+    def __init__(self, base: Path, notebook: Path, root: Path | None = None,
+                 data_dir: Path | None = None, log_name: str = "browser-jupyterlab.log"):
+        """``root``/``data_dir``: reuse a previous server's notebooks and data directory
+        (notebook trust database) instead of new ones, as a learner's next session does."""
         self.base = base
-        self.root = base / "notebooks"
-        shutil.copytree(REPO / "notebooks", self.root,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
-        if notebook.parent != REPO / "notebooks":
-            shutil.copy2(notebook, self.root / notebook.name)
+        self.data_dir = data_dir if data_dir is not None else base / "data"
+        if root is None:
+            root = base / "notebooks"
+            shutil.copytree(REPO / "notebooks", root,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+            if notebook.parent != REPO / "notebooks":
+                shutil.copy2(notebook, root / notebook.name)
+        self.root = root
         self.notebook_name = notebook.name
         shutil.copytree(SETTINGS, base / "settings")
+        # The environment-wide defaults the project installs (widget state saved with the
+        # notebook), written by the same code as the Makefile's venv step and Binder's
+        # postBuild, into this server's own app settings directory.
+        self.app_settings = base / "app_settings"
+        install_lab_settings.install(self.app_settings)
         # Highest-priority kernelspec: "python3" is this interpreter, whatever ~/.local says.
         from ipykernel.kernelspec import get_kernel_dict
 
@@ -146,7 +170,7 @@ class LabServer:
         self.token = secrets.token_hex(24)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = ARTIFACTS / "browser-jupyterlab.log"
+        self.log_path = ARTIFACTS / log_name
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -154,6 +178,7 @@ class LabServer:
         env.update({
             "JUPYTER_CONFIG_DIR": str(self.base / "config"),
             "JUPYTER_RUNTIME_DIR": str(self.base / "runtime"),
+            "JUPYTER_DATA_DIR": str(self.data_dir),
             "JUPYTERLAB_SETTINGS_DIR": str(self.base / "settings"),
             "JUPYTERLAB_WORKSPACES_DIR": str(self.base / "workspaces"),
             "JUPYTER_PATH": os.pathsep.join(
@@ -164,6 +189,7 @@ class LabServer:
                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
                f"--ServerApp.root_dir={self.root}",
+               f"--LabApp.app_settings_dir={self.app_settings}",
                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
         if os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -377,3 +403,188 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
         raise AssertionError(message + "\n" + "\n".join(details)) from None
     finally:
         context.close()
+
+
+# ------------------------------------------------------- save, close, reopen
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_ERROR = re.compile(r"Error displaying widget|model not found|Failed to create view")
+SAVE_TIMEOUT = 30  # s
+
+FIGURE_SHOWN_JS = """(figure) => {
+    // true once the figure widget shows an image on screen: a visible canvas holding more
+    // than one colour (ipympl) or a loaded, visible <img> (the Agg fallback's Image widget)
+    for (const img of figure.querySelectorAll('img'))
+        if (img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
+            return true;
+    for (const c of figure.querySelectorAll('canvas')) {
+        if (!c.width || !c.height || !c.getBoundingClientRect().width) continue;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 4; i < d.length; i += 4)
+            if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3])
+                return true;
+    }
+    return false;
+}"""
+
+
+def _is_drawn_png(data_url) -> bool:
+    """A PNG data URL holding more than one colour (not a blank frame)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    prefix = "data:image/png;base64,"
+    if not isinstance(data_url, str) or not data_url.startswith(prefix):
+        return False
+    image = Image.open(io.BytesIO(base64.b64decode(data_url[len(prefix):]))).convert("RGBA")
+    return len(image.getcolors(maxcolors=2) or [None, None]) > 1
+
+
+def _saved_widget_state(path: Path) -> dict:
+    """The widget models saved in the notebook's metadata (model id -> saved model)."""
+    metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+    return metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+
+
+def _count_dashboard_cells(path: Path) -> int:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return sum(1 for c in cells if c["cell_type"] == "code"
+               and re.search(r"^\s*\w+_dashboard\(", "".join(c["source"]), re.M))
+
+
+def test_install_lab_settings_writes_its_own_idempotent_override(tmp_path):
+    """The override turns saveState on in a file of its own under overrides.d (the user's
+    overrides.json untouched), rewriting nothing on a second run; that JupyterLab reads it
+    is checked against a live server in the save/reopen test below."""
+    user = tmp_path / "overrides.json"
+    user.write_text('{"@jupyterlab/apputils-extension:themes": {"theme": "x"}}')
+    first = install_lab_settings.install(tmp_path)
+    assert first.parent == tmp_path / "overrides.d" and first.suffix == ".json"
+    assert json.loads(first.read_text()) == {install_lab_settings.PLUGIN: {"saveState": True}}
+    mtime = first.stat().st_mtime_ns
+    assert install_lab_settings.install(tmp_path) == first and first.stat().st_mtime_ns == mtime
+    assert user.read_text() == '{"@jupyterlab/apputils-extension:themes": {"theme": "x"}}'
+    assert sorted(p.name for p in tmp_path.rglob("*")) == sorted(
+        ["overrides.json", "overrides.d", first.name])
+
+
+def test_saved_dashboards_reopen_without_widget_error(chromium_browser, tmp_path):
+    """Run the dashboards, save (File > Save), stop the server and its kernel, start a new
+    server on the same files and reopen: every dashboard shows its figure again, restored
+    from the widget state saved in the notebook, and no "model not found" error."""
+    notebook = _target_notebook()
+    expected = _count_dashboard_cells(notebook)
+    assert expected >= 1, f"{notebook.name} has no dashboard cell to save and reopen"
+    first = LabServer(tmp_path / "first", notebook, log_name="browser-jupyterlab-saved.log")
+    saved = first.root / first.notebook_name
+    console_errors, timings, t0 = [], {}, time.monotonic()
+    servers, current = [first], first
+
+    def mark(label):
+        timings[label] = round(time.monotonic() - t0, 1)
+
+    def open_page(server):
+        context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console_errors.append(str(e)))
+        page.goto(server.lab_url(), wait_until="domcontentloaded")
+        page.locator("#jp-main-statusbar").get_by_text(KERNEL_IDLE).wait_for(
+            timeout=KERNEL_IDLE_TIMEOUT)
+        return context, page
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = page = None
+    try:
+        first.start()
+        schema = first.api("GET", f"/lab/api/settings/{install_lab_settings.PLUGIN}")["schema"]
+        assert schema["properties"]["saveState"]["default"] is True, (
+            f"JupyterLab does not read the saveState override in {first.app_settings}")
+        context, page = open_page(first)
+        mark("kernel idle")
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+        page.locator(FIGURE).nth(expected - 1).wait_for(state="attached",
+                                                        timeout=DASHBOARD_TIMEOUT)
+        for i in range(expected):  # each frontend asks for its first frame once in view
+            figure = page.locator(FIGURE).nth(i)
+            figure.scroll_into_view_if_needed()
+            page.wait_for_function(FIGURE_SHOWN_JS, arg=figure.element_handle(),
+                                   timeout=DASHBOARD_TIMEOUT)
+        mark("dashboards drawn")
+
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^File$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Save( Notebook)?$")).click()
+        deadline = time.monotonic() + SAVE_TIMEOUT
+        canvases = []
+        while time.monotonic() < deadline:
+            state = _saved_widget_state(saved)
+            canvases = [m for m in state.values() if m.get("model_name") == "MPLCanvasModel"]
+            if len(canvases) >= expected and all(_is_drawn_png(m["state"].get("_data_url"))
+                                                 for m in canvases):
+                break
+            time.sleep(0.5)
+        mark("saved")
+        assert state, (f"the saved {saved.name} holds no widget state in its metadata: is "
+                       f"saveState on ({install_lab_settings.PLUGIN})?")
+        blank = [i for i, m in enumerate(canvases) if not _is_drawn_png(m["state"].get("_data_url"))]
+        assert len(canvases) >= expected and not blank, (
+            f"saved {saved.name}: {len(canvases)} figure canvases for {expected} dashboards, "
+            f"blank or missing snapshot (_data_url) in canvases {blank}")
+        context.close()
+        context = None
+        first.stop()  # the kernel that held the widget models is gone
+        mark("first server stopped")
+
+        current = LabServer(tmp_path / "second", notebook, root=first.root,
+                            data_dir=first.data_dir, log_name="browser-jupyterlab-reopened.log")
+        servers.append(current)
+        current.start()
+        context, page = open_page(current)
+        mark("reopened, new kernel idle")
+        # The manager restores the saved models once the notebook and kernel are ready;
+        # until then outputs say "Loading widget...".
+        try:
+            page.locator(FIGURE).nth(expected - 1).wait_for(state="attached", timeout=30_000)
+        except Exception:
+            pass  # the assertions below say what is shown instead
+        n_figures = page.locator(FIGURE).count()
+        not_shown = []
+        for i in range(n_figures):  # one at a time in view: the notebook renders lazily
+            figure = page.locator(FIGURE).nth(i)
+            figure.scroll_into_view_if_needed()
+            try:
+                page.wait_for_function(FIGURE_SHOWN_JS, arg=figure.element_handle(),
+                                       timeout=15_000)
+            except Exception:
+                not_shown.append(i)
+            figure.screenshot(path=str(ARTIFACTS / f"browser-reopened-figure-{i}.png"))
+        mark("restored")
+        page.screenshot(path=str(ARTIFACTS / "browser-reopened.png"), full_page=True)
+        outputs = page.locator(".jp-Notebook .jp-OutputArea-output").all_inner_texts()
+        errors = [t.strip()[:120] for t in outputs if WIDGET_ERROR.search(t)]
+        assert not errors, f"reopened {saved.name} shows widget errors: {errors}"
+        assert n_figures == expected and not not_shown, (
+            f"reopened {saved.name}: {n_figures} of {expected} dashboard figures ({FIGURE}) "
+            f"found; figures {not_shown} show no image "
+            "(see test-artifacts/browser-reopened-figure-*.png)")
+        print(f"save/reopen timings (s): {timings}; {len(state)} widget models saved")
+    except Exception as exc:
+        if page is not None:
+            try:
+                page.screenshot(path=str(ARTIFACTS / "browser-reopen-failure.png"), full_page=True)
+            except Exception:
+                pass
+        details = [f"timings so far (s): {timings}",
+                   "browser console errors: " + ("; ".join(console_errors[-10:]) or "none"),
+                   "screenshot: test-artifacts/browser-reopen-failure.png",
+                   "JupyterLab log (tail):\n" + current.log_tail()]
+        message = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
+        raise AssertionError(message + "\n" + "\n".join(details)) from None
+    finally:
+        if context is not None:
+            context.close()
+        for server in servers:
+            server.stop()

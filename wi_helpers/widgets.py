@@ -415,6 +415,29 @@ def _load_ipympl():
     return nbagg.Canvas, nbagg.FigureManager
 
 
+def _keep_saved_snapshot(canvas) -> None:
+    """After each frame ipympl sends, put that frame in the canvas's `_data_url` state.
+
+    Why: JupyterLab saves widget state in the notebook (tools/install_lab_settings.py turns
+    saveState on), and a Canvas restored from it (notebook reopened, kernel gone) draws its
+    `_data_url`. ipympl 0.10's frontend sets `_data_url` when a frame arrives but before
+    decoding it, so it holds the previous frame (blank after the first one), and its kernel
+    side stops sending `_data_url` once the frontend is up. Costs one fast PNG encode per
+    frame (~12 ms at the default size).
+    """
+    send_binary = canvas.send_binary
+
+    def send_binary_then_snapshot(data):
+        send_binary(data)
+        buf = io.BytesIO()
+        Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
+                                                                 compress_level=1)
+        canvas._data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+        W.DOMWidget.send_state(canvas, key="_data_url")  # ipympl's send_state drops this key
+
+    canvas.send_binary = send_binary_then_snapshot
+
+
 class Dashboard(W.VBox):
     """Controls, a status line and one figure updated in place; see the module docstring."""
 
@@ -450,6 +473,7 @@ class Dashboard(W.VBox):
             canvas.footer_visible = False
             canvas.toolbar_visible = False
             canvas.resizable = False
+            _keep_saved_snapshot(canvas)  # a saved notebook reopens showing the figure
             self.figure_widget = canvas
         else:
             FigureCanvasAgg(self.figure)
