@@ -26,6 +26,7 @@ $(STAMP): requirements.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -c "import site, os; open(os.path.join(site.getsitepackages()[0], 'wi_helpers_repo.pth'), 'w').write(os.getcwd() + '\\n')"
+	$(BIN)/python tools/install_lab_settings.py
 	touch $(STAMP)
 
 ## Open JupyterLab on the notebooks (localhost only, token kept).
