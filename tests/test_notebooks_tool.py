@@ -211,3 +211,34 @@ def test_writes_are_atomic(repo, executed, monkeypatch):
         nbtool.write_text_atomic(a, "{}")
     assert a.read_bytes() == after_run
     assert sorted(p.name for p in folder.iterdir()) == sorted(SERIES[:3])
+
+
+COMMITTED = [REPO / "notebooks" / n for n in nbtool.SERIES if (REPO / "notebooks" / n).is_file()]
+
+
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.name)
+def test_clean_with_nbconvert_preprocessors_restores_the_committed_bytes(path):
+    """Clean of a committed notebook is a no-op, and clean of a 'dirtied' copy (volatile
+    metadata added, stream outputs split, counts scrambled) gives back the same bytes."""
+    text = path.read_text(encoding="utf-8")
+    assert nbtool.serialize(nbtool.clean_notebook(nbformat.reads(text, as_version=4))) == text
+    nb = nbformat.reads(text, as_version=4)
+    nb.metadata["widgets"] = {"state": {}}
+    nb.metadata["kernelspec"] = {"name": "other", "display_name": "Other", "language": "python"}
+    nb.metadata["language_info"]["version"] = "3.11.7"
+    for cell in nb.cells:
+        cell.metadata["ExecuteTime"] = {"start_time": "now"}
+        cell.metadata["scrolled"] = True
+        if cell.cell_type != "code":
+            continue
+        cell.execution_count = 99
+        outputs = []
+        for out in cell.outputs:
+            if out.output_type == "stream" and len(out.text) > 3:
+                outputs += [new_output("stream", name=out.name, text=out.text[:3]),
+                            new_output("stream", name=out.name, text=out.text[3:])]
+            else:
+                outputs.append(out)
+        cell.outputs = outputs
+    assert nbtool.serialize(nb) != text
+    assert nbtool.serialize(nbtool.clean_notebook(nb)) == text

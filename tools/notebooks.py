@@ -29,7 +29,8 @@ run    Refuses (before running anything) when a notebook has uncommitted edits i
 clean  Update the navigation cells and clean, in place (no execution; atomic writes).
 check  Exit 1 listing the notebooks that are not clean or whose navigation is stale.
 
-"Clean" (see ``clean_notebook``): execution counts renumbered 1, 2, 3, ... top to
+"Clean" (see ``clean_notebook``; nbconvert's CoalesceStreamsPreprocessor and
+ClearMetadataPreprocessor do part of it): stream outputs coalesced, execution counts renumbered 1, 2, 3, ... top to
 bottom (deterministic, and nbval needs counts), volatile cell metadata dropped,
 notebook metadata reduced to a fixed kernelspec and ``language_info.name``, widget
 state removed, widget-view mime bundles reduced to their static fallbacks, and the
@@ -149,23 +150,6 @@ def _clean_output(output: dict, count: int | None) -> None:
             data["text/plain"] = WIDGET_PLACEHOLDER
 
 
-def _merge_streams(outputs: list) -> list:
-    """Join consecutive stream outputs of the same name into one.
-
-    How a kernel splits printed text into stream messages depends on flush timing, so the
-    same run can store one output or three; merged, re-running gives the same file.
-    """
-    merged: list = []
-    for output in outputs:
-        prev = merged[-1] if merged else None
-        if (prev is not None and output.get("output_type") == "stream"
-                and prev.get("output_type") == "stream" and prev.get("name") == output.get("name")):
-            prev["text"] = prev["text"] + output["text"]
-        else:
-            merged.append(output)
-    return merged
-
-
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile state from ``nb`` in place and return it (idempotent).
 
@@ -175,8 +159,16 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     execution_count is null but which has outputs ("Unrun reference cell has
     outputs"), and compares outputs only for cells with a count.
     """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
+
+    # nbconvert: consecutive stream outputs of one name joined (how a kernel splits printed
+    # text into messages depends on flush timing), code-cell metadata reduced to
+    # KEPT_CELL_METADATA, notebook metadata to language_info.name.
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
+    ClearMetadataPreprocessor(preserve_cell_metadata_mask=set(KEPT_CELL_METADATA)).preprocess(nb, {})
     count = 0
     for cell in nb.cells:
+        # ClearMetadataPreprocessor leaves markdown and raw cells alone; same rule for them.
         cell["metadata"] = nbformat.from_dict(
             {k: v for k, v in cell.get("metadata", {}).items() if k in KEPT_CELL_METADATA}
         )
@@ -186,8 +178,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 count += 1
                 number = count
             cell["execution_count"] = number
-            cell["outputs"] = _merge_streams(cell.get("outputs", []))
-            for output in cell["outputs"]:
+            for output in cell.get("outputs", []):
                 _clean_output(output, number)
     nb["metadata"] = nbformat.from_dict(
         {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
