@@ -2,12 +2,30 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-runtime
+DEV_STAMP := $(VENV)/.installed-dev
 PORT   ?= 8888
 # JupyterLab refuses to start as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test unit notebooks notebooks-force bench venv clean-venv
+.PHONY: lab test unit notebooks notebooks-force bench venv venv-dev clean-venv
+
+# PORT goes into jupyter's command line, so it must be a plain integer 1..65535, checked
+# before anything runs (`make lab PORT='8888 --ip=0.0.0.0'` would otherwise add an option).
+# Digits only and no leading zero first; only then may the shell compare the number.
+_DIGITS := 0 1 2 3 4 5 6 7 8 9
+_strip_digits = $(if $(2),$(call _strip_digits,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,10,$(2))),$(1))
+_spaced_digits = $(if $(2),$(call _spaced_digits,$(subst $(firstword $(2)),$(firstword $(2)) ,$(1)),$(wordlist 2,10,$(2))),$(1))
+_PORT_ONE_WORD = $(filter 1,$(words $(PORT)))
+_PORT_DIGITS = $(if $(call _strip_digits,$(PORT),$(_DIGITS)),,yes)
+_PORT_NO_LEADING_ZERO = $(if $(filter 0%,$(PORT)),,yes)
+_PORT_SHORT = $(filter 1 2 3 4 5,$(words $(call _spaced_digits,$(PORT),$(_DIGITS))))
+PORT_OK = $(and $(_PORT_ONE_WORD),$(_PORT_DIGITS),$(_PORT_NO_LEADING_ZERO),$(_PORT_SHORT),$(shell [ $(PORT) -le 65535 ] && echo yes))
+ifneq ($(filter lab,$(MAKECMDGOALS)),)
+ifeq ($(PORT_OK),)
+$(error PORT must be an integer from 1 to 65535, got '$(PORT)' (e.g. make lab PORT=8889))
+endif
+endif
 
 # One BLAS thread for tests and notebook runs: their matrices are small, extra threads only
 # contend with the kernel, JupyterLab and the browser on a small machine, and the printed
@@ -17,10 +35,11 @@ test unit notebooks notebooks-force: export OMP_NUM_THREADS = 1
 test unit notebooks notebooks-force: export MKL_NUM_THREADS = 1
 
 venv: $(STAMP)
+venv-dev: $(DEV_STAMP)
 
-# Rebuilt whenever requirements.txt changes. The .pth file puts the repository on the
-# venv's path, so `import wi_helpers` works from any folder (notebooks/, tests/, a
-# learner's scratch notebook) with no build step.
+# Runtime set (requirements.txt): all `make lab` needs. Rebuilt whenever the file changes.
+# The .pth file puts the repository on the venv's path, so `import wi_helpers` works from
+# any folder (notebooks/, tests/, a learner's scratch notebook) with no build step.
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -29,27 +48,35 @@ $(STAMP): requirements.txt
 	$(BIN)/python tools/install_lab_settings.py
 	touch $(STAMP)
 
+# Development set (requirements-dev.txt = runtime + test and tool packages), on top.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 ## Open JupyterLab on the notebooks (localhost only, token kept).
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 ## The whole test suite: unit tests, every notebook under strict nbval, the browser test.
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 ## Unit tests only (fast): no notebooks, no browser.
-unit: $(STAMP)
+unit: $(DEV_STAMP)
 	$(BIN)/python -m pytest tests --ignore=tests/test_browser.py
 
-## Re-execute and clean every notebook; refuses to overwrite notebooks with uncommitted edits.
-notebooks: $(STAMP)
+## Re-execute and clean the series' notebooks (SERIES in tools/notebooks.py; a learner's own
+## notebooks are never touched). Refuses, naming the file, to overwrite a notebook with
+## uncommitted edits or one saved while the run went on; the new outputs then go to
+## notebooks/.regenerated/. notebooks-force skips only the uncommitted-edits check.
+notebooks: $(DEV_STAMP)
 	$(BIN)/python tools/notebooks.py run
 
-notebooks-force: $(STAMP)
+notebooks-force: $(DEV_STAMP)
 	$(BIN)/python tools/notebooks.py run --force
 
 ## Benchmarks: print timings (not part of the tests).
-bench: $(STAMP)
+bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_train.py

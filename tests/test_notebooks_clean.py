@@ -32,7 +32,8 @@ def _load_tool():
 
 
 nbtool = _load_tool()
-NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+# The series' own notebooks (a learner's extra notebook in notebooks/ is not checked).
+NOTEBOOKS = [NOTEBOOK_DIR / n for n in nbtool.SERIES if (NOTEBOOK_DIR / n).is_file()]
 WIDGET = nbtool.WIDGET_VIEW_MIME
 
 
@@ -183,12 +184,14 @@ def _nav_cells(path: Path) -> list[tuple[int, str]]:
     return [(i, c.source) for i, c in enumerate(nb.cells) if nbtool.is_navigation_cell(c)]
 
 
-def test_navigation_cells_are_generated_and_idempotent(tmp_path):
+def test_navigation_cells_are_generated_and_idempotent(tmp_path, monkeypatch):
+    monkeypatch.setattr(nbtool, "SERIES", ("00_index.ipynb", "01_vanishing.ipynb", "02_xavier.ipynb",
+                                           "03_he.ipynb", "04_kaiming.ipynb"))
     index = _write(tmp_path / "00_index.ipynb", "# Weight initialisation\n\nContents.")
     one = _write(tmp_path / "01_vanishing.ipynb", "# 01 · Vanishing and exploding gradients")
     two = _write(tmp_path / "02_xavier.ipynb", "Some intro.\n\n# Xavier init ##")
     three = _write(tmp_path / "03_he.ipynb", None)  # no heading: label from the file name
-    other = _write(tmp_path / "scratch.ipynb", "# Scratch")  # outside the NN_ sequence
+    other = _write(tmp_path / "scratch.ipynb", "# Scratch")  # outside the series
     assert nbtool.main(["clean", *map(str, [index, one, two, three, other])]) == 0
 
     m = nbtool.NAV_MARKER
@@ -235,8 +238,10 @@ def _git(repo: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def git_repo(tmp_path):
-    """A repository with two committed notebooks in notebooks/."""
+def git_repo(tmp_path, monkeypatch):
+    """A repository with two committed notebooks in notebooks/ (the series: 01-04)."""
+    monkeypatch.setattr(nbtool, "SERIES", ("01_a.ipynb", "02_b.ipynb", "03_new.ipynb",
+                                           "04_staged.ipynb"))
     repo = tmp_path / "repo"
     (repo / "notebooks").mkdir(parents=True)
     _git(repo, "init", "-q")
@@ -270,7 +275,7 @@ def test_run_refuses_to_overwrite_uncommitted_edits(git_repo, fake_execution, ca
     nb.cells[0].source = "# B, edited"
     nbtool.write_notebook(nb, b)
     _git(repo, "add", str(b))  # staged, clean working tree
-    new = _write(repo / "notebooks" / "03_new.ipynb", "# New")  # untracked: fine
+    new = _write(repo / "notebooks" / "03_new.ipynb", "# New")  # untracked: nothing to restore
     staged_new = _write(repo / "notebooks" / "04_staged.ipynb", "# Staged")
     _git(repo, "add", str(staged_new))  # staged but never committed: refused
     paths = [a, b, new, staged_new]
@@ -280,12 +285,13 @@ def test_run_refuses_to_overwrite_uncommitted_edits(git_repo, fake_execution, ca
     assert nbtool.main(["run", *map(str, paths)]) == 2
     err = capsys.readouterr().err
     assert "01_a.ipynb" in err and "02_b.ipynb" in err and "04_staged.ipynb" in err
-    assert "03_new.ipynb" not in err and "--force" in err
+    assert "03_new.ipynb" in err and "--force" in err
     assert fake_execution == []  # refused before doing anything
     assert {p: p.read_bytes() for p in paths} == before
 
-    # Only the untracked notebook: allowed.
-    assert nbtool.main(["run", str(new)]) == 0
+    # An untracked notebook alone is refused too (git could not restore it); --force runs it.
+    assert nbtool.main(["run", str(new)]) == 2 and fake_execution == []
+    assert nbtool.main(["run", "--force", str(new)]) == 0
     assert len(fake_execution) == 1 and nbtool.is_clean(new)
 
     # --force overrides the refusal.

@@ -1,31 +1,79 @@
 """The project's install routes cannot drift apart, and CI runs what the README says."""
 import ast
 import re
+import shutil
+import subprocess
 import sys
+import tomllib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# import name -> distribution name in requirements.txt (only where they differ)
-DIST = {"ipympl": "ipympl", "playwright": "playwright", "nbclient": "nbclient",
-        "nbformat": "nbformat", "IPython": "ipykernel", "ipywidgets": "ipywidgets"}
+# import name -> distribution name in the requirements files (only where they differ)
+DIST = {"IPython": "ipykernel", "PIL": "pillow"}
 STDLIB = set(sys.stdlib_module_names)
+RUNTIME = ROOT / "requirements.txt"
+DEV = ROOT / "requirements-dev.txt"
 
 
-def requirement_names() -> set[str]:
-    names = set()
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            names.add(re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower())
-    return names
+def requirement_lines(path: Path) -> list[str]:
+    lines = [l.split("#")[0].strip() for l in path.read_text().splitlines()]
+    return [l for l in lines if l and not l.startswith("-r ")]
+
+
+def requirement_names(*paths: Path) -> set[str]:
+    paths = paths or (RUNTIME, DEV)
+    return {re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower()
+            for path in paths for line in requirement_lines(path)}
 
 
 def test_requirements_are_pinned():
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line:
-            assert "==" in line, f"unpinned requirement: {line!r}"
+    for path in (RUNTIME, DEV):
+        for line in requirement_lines(path):
+            assert "==" in line, f"unpinned requirement in {path.name}: {line!r}"
+
+
+def test_runtime_and_dev_requirements_split():
+    runtime, dev = requirement_names(RUNTIME), requirement_names(DEV)
+    # `make lab` gets what the notebooks need and no test tools (playwright is 165 MB)
+    assert runtime == {"numpy", "matplotlib", "pillow", "ipywidgets", "ipympl", "ipykernel",
+                       "jupyterlab", "tqdm", "threadpoolctl"}, runtime
+    assert {"pytest", "nbval", "playwright", "nbformat", "nbclient"} <= dev
+    assert not runtime & dev, "a package is listed in both files"
+    assert "-r requirements.txt" in DEV.read_text().splitlines()
+
+
+def _pins(path: Path) -> dict[str, list[str]]:
+    pins: dict[str, list[str]] = {}
+    for line in requirement_lines(path):
+        name, version = re.match(r"([A-Za-z0-9_.-]+)==([0-9.]+)", line).groups()
+        pins.setdefault(name.lower(), []).append(version)
+    return pins
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split("."))
+
+
+def test_pyproject_declares_the_runtime_set_with_lower_bounds():
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    bounds = dict(re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", d).groups() for d in deps)
+    pins = _pins(RUNTIME)
+    assert set(bounds) == set(pins), (set(bounds) ^ set(pins))
+    for name, low in bounds.items():
+        # the bound is the oldest version pinned for any Python (what the tests ran with)
+        assert _version(low) == min(map(_version, pins[name])), (name, low, pins[name])
+
+
+def test_wi_helpers_imports_only_runtime_packages():
+    runtime = requirement_names(RUNTIME)
+    transitive = {"traitlets": "ipywidgets"}
+    imported = third_party_imports(ROOT.glob("wi_helpers/**/*.py"))
+    missing = sorted(m for m in imported
+                     if DIST.get(m, m).lower() not in runtime and transitive.get(m) not in runtime)
+    assert not missing, f"wi_helpers imports packages not in requirements.txt: {missing}"
 
 
 def test_environment_yml_installs_exactly_requirements_txt():
@@ -59,11 +107,11 @@ OPTIONAL = {"torch", "keras"}
 def test_every_imported_package_is_required():
     paths = [*ROOT.glob("wi_helpers/**/*.py"), *ROOT.glob("tests/*.py"),
              *ROOT.glob("benchmarks/*.py"), *ROOT.glob("tools/*.py"), *ROOT.glob("scripts/*.py")]
-    required = requirement_names()
+    required = requirement_names(RUNTIME, DEV)
     # packages that arrive with a pinned one (matplotlib brings pyparsing etc., jupyter brings
     # these); importing them directly is fine only if they are listed or come with a listed one
     transitive = {"IPython": "ipykernel", "traitlets": "ipywidgets", "yaml": "jupyterlab",
-                  "jupyter_client": "nbclient", "zmq": "ipykernel", "PIL": "matplotlib"}
+                  "jupyter_client": "nbclient", "zmq": "ipykernel"}
     missing = []
     for module in sorted(third_party_imports(paths)):
         dist = DIST.get(module, module).lower()
@@ -71,7 +119,50 @@ def test_every_imported_package_is_required():
             continue
         if dist not in required and transitive.get(module) not in required:
             missing.append(module)
-    assert not missing, f"imported but not in requirements.txt: {missing}"
+    assert not missing, f"imported but in neither requirements file: {missing}"
+
+
+def _make_n(*args: str) -> subprocess.CompletedProcess:
+    # -n: print the commands, run none (no venv is built, no JupyterLab starts)
+    return subprocess.run(["make", "-n", "-C", str(ROOT), *args], capture_output=True, text=True,
+                          timeout=60)
+
+
+needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+@needs_make
+@pytest.mark.parametrize("port", ["8888 --ip=0.0.0.0", "0", "65536", "123456", "08888", "abc",
+                                  "", "1;ls", "88.8", "-1", "99999", "9999999999999999999999"])
+def test_make_lab_rejects_a_port_that_is_not_an_integer_1_to_65535(port):
+    res = _make_n("lab", f"PORT={port}")
+    assert res.returncode != 0
+    assert f"PORT must be an integer from 1 to 65535, got '{port}'" in res.stderr
+    assert "jupyter" not in res.stdout and "pip install" not in res.stdout  # refused before any work
+
+
+@needs_make
+@pytest.mark.parametrize("port", ["1", "8889", "9999", "10000", "65535"])
+def test_make_lab_passes_a_valid_port(port):
+    res = _make_n("lab", f"PORT={port}")
+    assert res.returncode == 0, res.stderr
+    [line] = [l for l in res.stdout.splitlines() if "jupyter lab" in l]
+    assert f"--port={port}" in line.split() and "--ip=127.0.0.1" in line.split()
+
+
+@needs_make
+def test_make_lab_installs_runtime_only_and_tests_install_dev():
+    stamps = {"runtime": "$(VENV)/.installed-runtime", "dev": "$(VENV)/.installed-dev"}
+    makefile = (ROOT / "Makefile").read_text()
+    rules = dict(re.findall(r"^([a-z-]+): (.*)$", makefile, flags=re.M))
+    assert rules["lab"] == "$(STAMP)" and "STAMP  := " + stamps["runtime"] in makefile
+    for target in ("test", "unit", "notebooks", "notebooks-force", "bench"):
+        assert rules[target] == "$(DEV_STAMP)", target
+    assert "DEV_STAMP := " + stamps["dev"] in makefile
+    assert re.search(r"^\$\(STAMP\): requirements\.txt\n(\t.*\n)*\t.*-r requirements\.txt\n",
+                     makefile, flags=re.M)
+    assert re.search(r"^\$\(DEV_STAMP\): \$\(STAMP\) requirements-dev\.txt\n\t.*-r requirements-dev\.txt",
+                     makefile, flags=re.M)
 
 
 def test_ci_runs_the_readme_test_command():

@@ -5,21 +5,32 @@
     tools/notebooks.py clean [NOTEBOOK ...]
     tools/notebooks.py check [NOTEBOOK ...]
 
-Without NOTEBOOK arguments every ``notebooks/*.ipynb`` is processed. A NOTEBOOK is a
-path, or a bare file name looked up in ``notebooks/``.
+Only the series' own notebooks are ever touched: the file names in ``SERIES`` (one
+list, which also drives the navigation cells). Without NOTEBOOK arguments every
+``SERIES`` notebook that exists is processed; a listed one that does not exist yet is
+skipped with a one-line note. A NOTEBOOK is a path, or a bare file name looked up in
+``notebooks/``; a notebook in ``notebooks/`` outside ``SERIES`` (e.g. a learner's
+``07_my_notes.ipynb``) is refused, and never run, rewritten or linked.
 
-run    Refuses (before touching anything) when a notebook to be overwritten has
-       uncommitted edits in git: changed in the working tree or staged, compared with
-       HEAD (untracked notebooks are fine); ``--force`` overrides. Then, per notebook:
-       update the navigation cells, execute it in place with nbclient (working
+run    Refuses (before running anything) when a notebook has uncommitted edits in git:
+       changed in the working tree or staged, or untracked, compared with HEAD. Then,
+       per notebook: update the navigation cells, execute it with nbclient (working
        directory = the notebook's folder, kernel ``python3`` run by *this* interpreter,
        a per-cell timeout), print the wall time, clean it, and write it back -- only
        if every cell ran. A failing notebook is reported with the cell and the error,
        left untouched on disk, and the command exits 1.
-clean  Update the navigation cells and clean, in place (no execution).
+       Right before writing, each file is checked again: its bytes must be those read
+       when the run began (no save from JupyterLab in between) and it must still have
+       no uncommitted edits. Otherwise the file is left as it is, named in an error,
+       and the new outputs go to ``notebooks/.regenerated/NAME`` (exit 1). Writes are
+       atomic (a temporary file in the same folder, then ``os.replace``).
+       ``--force`` skips the uncommitted-edits checks (use it to regenerate notebooks
+       you edited on purpose); it never skips the changed-during-run check.
+clean  Update the navigation cells and clean, in place (no execution; atomic writes).
 check  Exit 1 listing the notebooks that are not clean or whose navigation is stale.
 
-"Clean" (see ``clean_notebook``): execution counts renumbered 1, 2, 3, ... top to
+"Clean" (see ``clean_notebook``; nbconvert's CoalesceStreamsPreprocessor and
+ClearMetadataPreprocessor do part of it): stream outputs coalesced, execution counts renumbered 1, 2, 3, ... top to
 bottom (deterministic, and nbval needs counts), volatile cell metadata dropped,
 notebook metadata reduced to a fixed kernelspec and ``language_info.name``, widget
 state removed, widget-view mime bundles reduced to their static fallbacks, and the
@@ -37,9 +48,12 @@ The index links only forward. Regenerating is idempotent.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +62,21 @@ import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
+# Where `run` keeps new outputs it refuses to write over a notebook (git-ignored).
+REGENERATED_DIR_NAME = ".regenerated"
+
+# The series, in order: the only notebooks this tool runs, cleans, checks or links.
+# A listed notebook that does not exist yet is skipped with a note.
+SERIES = (
+    "00_index.ipynb",
+    "01_vanishing_exploding_gradients.ipynb",
+    "02_logistic_saturation.ipynb",
+    "03_tanh_zero_mean.ipynb",
+    "04_glorot_derivation.ipynb",
+    "05_training_experiments.ipynb",
+    "06_explorer.ipynb",
+    "07_relu_he_frameworks.ipynb",
+)
 
 INDEX_NAME = "00_index.ipynb"
 NAV_MARKER = "<!--NAVIGATION-->"
@@ -79,8 +108,29 @@ def serialize(nb: nbformat.NotebookNode) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically: temp file in the same folder, then os.replace."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
 def write_notebook(nb: nbformat.NotebookNode, path: Path) -> None:
-    Path(path).write_text(serialize(nb), encoding="utf-8")
+    write_text_atomic(path, serialize(nb))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of the file's bytes (what `run` compares before writing)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 # ------------------------------------------------------------------------- clean
@@ -100,23 +150,6 @@ def _clean_output(output: dict, count: int | None) -> None:
             data["text/plain"] = WIDGET_PLACEHOLDER
 
 
-def _merge_streams(outputs: list) -> list:
-    """Join consecutive stream outputs of the same name into one.
-
-    How a kernel splits printed text into stream messages depends on flush timing, so the
-    same run can store one output or three; merged, re-running gives the same file.
-    """
-    merged: list = []
-    for output in outputs:
-        prev = merged[-1] if merged else None
-        if (prev is not None and output.get("output_type") == "stream"
-                and prev.get("output_type") == "stream" and prev.get("name") == output.get("name")):
-            prev["text"] = prev["text"] + output["text"]
-        else:
-            merged.append(output)
-    return merged
-
-
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Strip volatile state from ``nb`` in place and return it (idempotent).
 
@@ -126,8 +159,16 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     execution_count is null but which has outputs ("Unrun reference cell has
     outputs"), and compares outputs only for cells with a count.
     """
+    from nbconvert.preprocessors import ClearMetadataPreprocessor, CoalesceStreamsPreprocessor
+
+    # nbconvert: consecutive stream outputs of one name joined (how a kernel splits printed
+    # text into messages depends on flush timing), code-cell metadata reduced to
+    # KEPT_CELL_METADATA, notebook metadata to language_info.name.
+    CoalesceStreamsPreprocessor().preprocess(nb, {})
+    ClearMetadataPreprocessor(preserve_cell_metadata_mask=set(KEPT_CELL_METADATA)).preprocess(nb, {})
     count = 0
     for cell in nb.cells:
+        # ClearMetadataPreprocessor leaves markdown and raw cells alone; same rule for them.
         cell["metadata"] = nbformat.from_dict(
             {k: v for k, v in cell.get("metadata", {}).items() if k in KEPT_CELL_METADATA}
         )
@@ -137,8 +178,7 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 count += 1
                 number = count
             cell["execution_count"] = number
-            cell["outputs"] = _merge_streams(cell.get("outputs", []))
-            for output in cell["outputs"]:
+            for output in cell.get("outputs", []):
                 _clean_output(output, number)
     nb["metadata"] = nbformat.from_dict(
         {"kernelspec": dict(KERNELSPEC), "language_info": dict(LANGUAGE_INFO)}
@@ -186,11 +226,14 @@ def nav_label(name: str, nb: nbformat.NotebookNode) -> str:
 
 
 def navigation_entries(folder: Path) -> list[NavEntry]:
-    """The ``NN_*.ipynb`` notebooks of ``folder`` in order, with their link labels."""
+    """The ``SERIES`` notebooks present in ``folder``, in order, with their link labels.
+
+    Nothing else in the folder (a learner's own notebook) is linked."""
     entries = []
-    for path in sorted(Path(folder).glob("*.ipynb")):
-        if SEQUENCE_PATTERN.match(path.name):
-            entries.append(NavEntry(path.name, nav_label(path.name, read_notebook(path))))
+    for name in SERIES:
+        path = Path(folder) / name
+        if path.is_file():
+            entries.append(NavEntry(name, nav_label(name, read_notebook(path))))
     return entries
 
 
@@ -285,7 +328,7 @@ class GitError(RuntimeError):
 def uncommitted_notebooks(paths: list[Path]) -> list[Path]:
     """The tracked ``paths`` whose content differs from HEAD (working tree or index).
 
-    Untracked files are not reported: nothing in git can be lost by rewriting them.
+    Untracked files are not reported here (see ``untracked_notebooks``).
     Raises GitError when a path is not inside a git work tree (or git is missing).
     """
     dirty: list[Path] = []
@@ -317,6 +360,23 @@ def uncommitted_notebooks(paths: list[Path]) -> list[Path]:
             dirty.append(Path(root, rel).resolve())
     wanted = {Path(p).resolve() for p in paths}
     return sorted(p for p in set(dirty) if p in wanted)
+
+
+def untracked_notebooks(paths: list[Path]) -> list[Path]:
+    """The ``paths`` that git does not track (a learner's copy: nothing in git to restore)."""
+    out = []
+    for p in paths:
+        p = Path(p).resolve()
+        res = subprocess.run(["git", "-C", str(p.parent), "ls-files", "--error-unmatch", "--", p.name],
+                             capture_output=True, text=True, check=False)
+        if res.returncode != 0:
+            out.append(p)
+    return out
+
+
+def unsafe_to_overwrite(paths: list[Path]) -> list[Path]:
+    """``paths`` with uncommitted edits (changed, staged or untracked) compared with HEAD."""
+    return sorted(set(uncommitted_notebooks(paths)) | set(untracked_notebooks(paths)))
 
 
 # ------------------------------------------------------------------ execution
@@ -409,14 +469,30 @@ def stderr_cells(nb: nbformat.NotebookNode) -> list[int]:
 
 
 def resolve_notebooks(names: list[str]) -> list[Path]:
+    """The ``SERIES`` notebooks to process: all existing ones, or the named ones.
+
+    A listed notebook that does not exist yet is skipped with a note; a name outside
+    ``SERIES`` is refused (the tool never touches a learner's own notebook)."""
     if not names:
-        return sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+        paths = []
+        for name in SERIES:
+            p = NOTEBOOK_DIR / name
+            if p.is_file():
+                paths.append(p)
+            else:
+                print(f"note: {name} is in the series but does not exist yet; skipped")
+        return paths
     paths = []
     for name in names:
         p = Path(name)
         if not p.exists() and (NOTEBOOK_DIR / name).exists():
             p = NOTEBOOK_DIR / name
-        if not p.is_file() or p.suffix != ".ipynb":
+        # In notebooks/ only the series is touched; an explicit path elsewhere (a scratch
+        # copy, the tests' temporary folders) is the caller's deliberate choice.
+        if p.resolve().parent == NOTEBOOK_DIR.resolve() and p.name not in SERIES:
+            raise SystemExit(f"error: {name} is not one of the series' notebooks "
+                             f"(SERIES in tools/notebooks.py); this tool only touches those")
+        if not p.is_file():
             raise SystemExit(f"error: no such notebook: {name}")
         paths.append(p)
     return paths
@@ -430,17 +506,40 @@ def _rel(p: Path) -> str:
         return str(p)
 
 
-def cmd_run(paths: list[Path], force: bool, timeout: float) -> int:
+def save_elsewhere(path: Path, text: str) -> Path:
+    """Keep refused new outputs in ``<folder>/.regenerated/NAME``; return that path."""
+    target = Path(path).resolve().parent / REGENERATED_DIR_NAME / Path(path).name
+    target.parent.mkdir(exist_ok=True)
+    write_text_atomic(target, text)
+    return target
+
+
+def why_not_writable(path: Path, digest: str, force: bool) -> str | None:
+    """Why ``path`` must not be overwritten now, or None when it is safe."""
+    if not Path(path).is_file() or file_digest(path) != digest:
+        return "it changed on disk while the run was going on (saved from JupyterLab?)"
     if not force:
         try:
-            dirty = uncommitted_notebooks(paths)
+            if unsafe_to_overwrite([path]):
+                return "it has uncommitted edits (compared with git HEAD)"
+        except GitError as exc:
+            return f"cannot tell whether it has uncommitted edits: {exc}"
+    return None
+
+
+def cmd_run(paths: list[Path], force: bool, timeout: float) -> int:
+    # Read every file once, before anything runs: a later save is detected by its hash.
+    digests = {Path(p): file_digest(p) for p in paths}
+    if not force:
+        try:
+            dirty = unsafe_to_overwrite(paths)
         except GitError as exc:
             print(f"error: cannot tell whether the notebooks have uncommitted edits: {exc}.\n"
                   "Re-run with --force to overwrite them anyway.", file=sys.stderr)
             return 2
         if dirty:
             print("error: refusing to overwrite notebooks with uncommitted edits "
-                  "(changed or staged, compared with git HEAD):", file=sys.stderr)
+                  "(changed, staged or untracked, compared with git HEAD):", file=sys.stderr)
             for p in dirty:
                 print(f"  {_rel(p)}", file=sys.stderr)
             print("Commit (or discard) those edits first, or re-run with --force to "
@@ -450,7 +549,8 @@ def cmd_run(paths: list[Path], force: bool, timeout: float) -> int:
     failed = []
     total = time.perf_counter()
     for path in paths:
-        nb = apply_navigation(read_notebook(path), path, cache)
+        nb = apply_navigation(nbformat.reads(Path(path).read_bytes().decode("utf-8"), as_version=4),
+                              path, cache)
         print(f"{_rel(path)}: running ...", flush=True)
         result = execute_notebook(nb, Path(path).resolve().parent, timeout)
         if not result.ok:
@@ -458,7 +558,15 @@ def cmd_run(paths: list[Path], force: bool, timeout: float) -> int:
                   f"{result.message}", file=sys.stderr, flush=True)
             failed.append(path)
             continue
-        write_notebook(clean_notebook(nb), path)
+        text = serialize(clean_notebook(nb))
+        why = why_not_writable(path, digests[Path(path)], force)
+        if why is not None:
+            kept = save_elsewhere(path, text)
+            print(f"error: {_rel(path)} not overwritten: {why}. The new outputs are in "
+                  f"{_rel(kept)}.", file=sys.stderr, flush=True)
+            failed.append(path)
+            continue
+        write_text_atomic(path, text)
         print(f"{_rel(path)}: ok in {result.seconds:.1f} s", flush=True)
         for i in stderr_cells(nb):
             print(f"{_rel(path)}: warning: cell {i} wrote to stderr (the notebook tests "
@@ -478,7 +586,7 @@ def cmd_clean(paths: list[Path]) -> int:
         nb = clean_notebook(apply_navigation(nbformat.reads(text, as_version=4), path, cache))
         new = serialize(nb)
         if new != text:
-            Path(path).write_text(new, encoding="utf-8")
+            write_text_atomic(path, new)
             print(f"cleaned {_rel(path)}")
     return 0
 
@@ -513,7 +621,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="update navigation, execute, clean and write notebooks")
     run.add_argument("--force", action="store_true",
-                     help="overwrite notebooks even if they have uncommitted edits")
+                     help="overwrite notebooks even if they have uncommitted edits (never "
+                          "one that changed on disk during the run)")
     run.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT,
                      help=f"per-cell timeout in seconds (default {DEFAULT_CELL_TIMEOUT})")
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
