@@ -6,6 +6,9 @@ Pure NumPy (the numerics layer): no matplotlib or ipywidgets here.
 Overflow is counted where the *shown* numbers leave the float range: a layer whose z or h holds
 inf/nan (LayerStats.forward_overflow) or whose second moment E[h_l^2] is inf although every entry
 is finite (entries above sqrt(float max) ~ 1.3e154 square to inf). The same for the gradients.
+Underflow is LayerStats's: every entry below the float's tiny. (A variance that underflows to 0
+while its entries are still normal numbers is not called underflow of the values: the plot
+marks it at the bottom edge and the gradient wording says the variance reached 0.)
 """
 from __future__ import annotations
 
@@ -97,13 +100,14 @@ def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
     fo = _min(stats.forward_overflow, None if _first(bad_h, range(L)) is None
               else _first(bad_h, range(L)) + 1)
     bo = _max(stats.backward_overflow, _first(bad_g, range(L, -1, -1)))
+    fu, bu = stats.forward_underflow, stats.backward_underflow
     g = np.asarray(stats.grad_h_var, float)
     factor = None
     with np.errstate(all="ignore"):
-        if bo is None and L > 0 and np.isfinite(g[0]) and np.isfinite(g[-1]) and g[0] > 0 and g[-1] > 0:
+        if bo is None and bu is None and L > 0 and np.isfinite(g[0]) and np.isfinite(g[-1]) and g[0] > 0 and g[-1] > 0:
             # in logs: the ratio of the ends can underflow although both ends are positive
             factor = float(math.exp((math.log(g[0]) - math.log(g[-1])) / L))
-    return DashboardState(L, fo, stats.forward_underflow, bo, stats.backward_underflow, factor,
+    return DashboardState(L, fo, fu, bo, bu, factor,
                           None if chi_1 is None else float(chi_1),
                           None if q_star is None else float(q_star))
 
@@ -135,7 +139,11 @@ def measured_text(state: DashboardState) -> str:
                 f"{state.backward_overflow} down)")
     f = state.grad_factor
     if f is None:
-        return "measured: gradients vanish below float precision"
+        if state.backward_underflow is not None:
+            return (f"measured: gradients vanish below float precision (from layer "
+                    f"{state.backward_underflow} down)")
+        return ("measured: gradients shrink until Var[∂L/∂h_l] underflows to 0 "
+                "(below 1e-308) towards the input")
     total = f ** L
     over = f"over {L} layer{'s' if L != 1 else ''}"
     if abs(f - 1) <= LEVEL_TOL:

@@ -380,6 +380,8 @@ def state_for(p: dict[str, Any], sizes: list[int], stats: LayerStats) -> Dashboa
         q = _q_star(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
         if q > 1e100:  # unbounded phi above sigma_w^2 = 1/E[phi'^2]: q_l grows without bound
             q = float("inf")
+        elif q < 1e-100:  # ... or shrinks to 0
+            q = 0.0
     return dashboard_state(stats, chi_1=c, q_star=q)
 
 
