@@ -90,7 +90,7 @@ def test_init_and_activation_changes(dash):
     np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), stats.h_m2)
     text = dash.status_text()
     assert "χ₁ = 0.333" in text and "ordered" in text
-    assert "no layer falls below 10⁻⁶" in text.splitlines()[1]  # 10 layers: 1e-5, not yet vanished
+    assert "no layer falls below 10⁻⁶" in text.splitlines()[2]  # (line 3: details) 10 layers: 1e-5, not yet vanished
     dash.controls["depth"].value = 20
     assert "E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer" in dash.status_text()
     dash.controls["activation"].value = "relu"

@@ -40,6 +40,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
 from .activations import SATURATION_LEVEL
+from .dashboard_state import DashboardState, dashboard_state
 from .stats import LayerStats, layer_histograms
 from .theory import Prediction
 
@@ -216,7 +217,9 @@ class _Panel:
         self.regions = {}
         for kind, color, hatch, y in (("overflow", ALARM, "///", 0.93), ("underflow", VANISH, "\\\\\\", 0.85)):
             rect = Rectangle((0, 0), 0, 1, transform=edge, facecolor="none", edgecolor=color,
-                             hatch=hatch, linewidth=0, alpha=0.45, visible=False, zorder=1)
+                             hatch=hatch, linewidth=0, alpha=0.45, visible=False,
+                             # above the grid and spines: the dashboards blit it over them
+                             zorder=2.8)
             ax.add_patch(rect)
             rect.set_in_layout(False)
             text = ax.text(0.5, y, "", transform=ax.transAxes, ha="center", va="top",
@@ -411,28 +414,14 @@ def _edge_notes(notes, quantity: str, names: Sequence[str] | None = None, noun: 
     return out
 
 
-def _forward_regions(stats: LayerStats) -> list[tuple[str, float, float, str]]:
-    L = stats.depth
-    out = []
-    if stats.forward_overflow is not None:
-        k = stats.forward_overflow
-        out.append(("overflow", k - 0.5, L + 0.5, f"overflow from layer {k}"))
-    if stats.forward_underflow is not None:
-        k = stats.forward_underflow
-        out.append(("underflow", k - 0.5, L + 0.5, f"underflow from layer {k}"))
-    return out
+def _forward_regions(stats: LayerStats, state: DashboardState | None = None) -> list[tuple[str, float, float, str]]:
+    """Forward layers to hatch, from the same `DashboardState` the caption and status use."""
+    return (state or dashboard_state(stats)).forward_regions()
 
 
-def _backward_regions(stats: LayerStats) -> list[tuple[str, float, float, str]]:
-    # Gradients travel from l = L down to 0: a flagged layer k spoils k, k-1, ..., 0.
-    out = []
-    if stats.backward_overflow is not None:
-        k = stats.backward_overflow
-        out.append(("overflow", -0.5, k + 0.5, f"overflow from layer {k} down"))
-    if stats.backward_underflow is not None:
-        k = stats.backward_underflow
-        out.append(("underflow", -0.5, k + 0.5, f"underflow from layer {k} down"))
-    return out
+def _backward_regions(stats: LayerStats, state: DashboardState | None = None) -> list[tuple[str, float, float, str]]:
+    """Gradient layers to hatch, from the same `DashboardState` the caption and status use."""
+    return (state or dashboard_state(stats)).backward_regions()
 
 
 def _check_stats(stats, name: str = "stats") -> None:
@@ -484,26 +473,32 @@ class _VarianceArtists:
         panels = [self.h, self.g] + ([self.sat] if self.sat is not None else [])
         return [a for panel in panels for a in panel.dynamic_artists()]
 
-    def update(self, stats: LayerStats, prediction: Prediction | None = None) -> None:
-        """Show new statistics (and theory, or None to hide it); moves artists only."""
+    def update(self, stats: LayerStats, prediction: Prediction | None = None,
+               state: DashboardState | None = None) -> None:
+        """Show new statistics (and theory, or None to hide it); moves artists only.
+
+        state: the verdict the caller also words its status from (default: computed here).
+        """
         _check_stats(stats)
         _check_prediction(prediction, stats)
+        state = dashboard_state(stats) if state is None else state
+        self.state = state
         L = stats.depth
         layers = np.arange(1, L + 1)
         notes = _edge_notes(self.h.update(layers, [stats.h_m2],
                                           [None if prediction is None else prediction.h_m2],
-                                          regions=_forward_regions(stats)), "E[h_l^2]")
+                                          regions=state.forward_regions()), "E[h_l^2]")
         notes += _edge_notes(self.g.update(np.arange(0, L + 1), [stats.grad_h_var],
                                            [None if prediction is None else prediction.grad_h_var],
-                                           regions=_backward_regions(stats)), "Var[dL/dh_l]")
+                                           regions=state.backward_regions()), "Var[dL/dh_l]")
         name = None if prediction is None else prediction.name
         self.h.legend(_style_entries(_color(0), name, True), figure=self.live)
         if self.sat is not None:
-            self.sat.update(layers, [stats.saturation], [None], regions=_forward_regions(stats))
+            self.sat.update(layers, [stats.saturation], [None], regions=state.forward_regions())
             dead = stats.activation in ("relu", "leaky_relu")
             self.sat.ax.set_ylabel("fraction of dead units" if dead else SYMBOLS["saturation"],
                                    fontsize=FONT)
-        caption = f"Simulation: {stats.summary()}."
+        caption = f"Simulation: {state.float_summary()}."
         if notes:
             # live figures have room for two caption lines under fixed margins: one paragraph
             caption += (" " + "; ".join(notes) if self.live else "\n" + "\n".join(notes)) + "."
@@ -574,7 +569,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
         if theory is not None:
             theory_names.append(prediction.name)
         if regions:
-            notes.append(f"{name}: {stats.summary()}")
+            notes.append(f"{name}: {dashboard_state(stats).float_summary()}")
             # hatch only the first flagged network (several would clutter); all are named
             if not hatched:
                 hatched = [(kind, lo, hi, f"{name}: {label}") for kind, lo, hi, label in regions]
@@ -720,8 +715,9 @@ def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | Non
     names = list(stats_by_name)
     panel.update([np.arange(1, s.depth + 1) for s in stats_by_name.values()],
                  [s.saturation for s in stats_by_name.values()], [])
-    notes = [f"{name}: {s.summary()}" for name, s in stats_by_name.items()
-             if s.forward_overflow is not None or s.forward_underflow is not None]
+    states = {name: dashboard_state(s) for name, s in stats_by_name.items()}
+    notes = [f"{name}: {v.float_summary()}" for name, v in states.items()
+             if v.forward_overflow is not None or v.forward_underflow is not None]
     panel.legend([(f"{name} ({stats_by_name[name].activation})",
                    dict(color=_color(i), linewidth=LINE, marker="o", markersize=MARKER))
                   for i, name in enumerate(names)])

@@ -46,6 +46,7 @@ from functools import lru_cache
 from typing import Any
 
 import ipywidgets as W
+import traitlets
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -58,7 +59,9 @@ from .activations import ACTIVATIONS, SATURATION_LEVEL
 from .init import SCHEMES
 from .mlp import MLP, footprint_bytes
 from .stats import LayerStats, layer_stats
-from .theory import Prediction, chi_1, linear_theory, mean_field, scheme_weight_var
+from .dashboard_state import DashboardState, dashboard_state, phase_text
+from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
+                     scheme_weight_var)
 
 # The largest forward+backward (z, h, their gradients, W, dL/dW) one update may allocate.
 # It admits depth 100 x width 256 x batch 256 (302 MiB) and refuses e.g. depth 40 x
@@ -192,6 +195,45 @@ def _check_controls(controls) -> tuple[str, ...]:
 # --------------------------------------------------------------------- controls
 
 
+# Values the notebooks and lessons name (critical scales 1/sqrt(n) for the usual widths, 0.088
+# for tanh with sigma_b^2 = 0.1, the round numbers): grid points exactly, so the std slider can
+# land on them and a click on the handle keeps them.
+STD_NAMED = (0.001, 0.01, 0.05, 0.08, 0.088, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0,
+             0.25, 0.125, 0.0625, 0.03125, 0.1768, 0.08839, 0.04419)
+
+
+def std_grid(extra: float | None = None) -> list[float]:
+    """The std slider's values: 40 per decade over 1e-3..10 (3 significant digits), plus STD_NAMED."""
+    lo, hi = RANGES["std"][0], RANGES["std"][1]
+    grid = {float(f"{10 ** (k / 40):.3g}") for k in range(-120, 41)}
+    grid.update(STD_NAMED)
+    if extra is not None:
+        grid.add(float(extra))
+    return sorted(v for v in grid if lo <= v <= hi)
+
+
+def _std_options(value: float | None = None) -> list[tuple[str, float]]:
+    return [(f"{v:.4g}", v) for v in std_grid(value)]
+
+
+class _StdSlider(W.SelectionSlider):
+    """A log-spaced slider over `std_grid`: discrete values, so a click never moves a value.
+
+    Setting `value` from code to a number between grid points snaps to the nearest one (in log).
+    """
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        v = proposal.value
+        values = [o[1] for o in self._options_full] if hasattr(self, "_options_full") else \
+            list(self._options_values)
+        if v in values:
+            return v
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0 and math.isfinite(v):
+            return min(values, key=lambda o: abs(math.log(o) - math.log(v)))
+        return super()._validate_value(proposal)
+
+
 def _make_control(name: str, value: Any) -> W.Widget:
     """One control with its CSS class wi-<name>, a visible description and a tooltip."""
     style = {"description_width": "110px"}
@@ -225,10 +267,9 @@ def _make_control(name: str, value: Any) -> W.Widget:
                                   "(PyTorch: tanh 5/3, ReLU sqrt 2)",
                           continuous_update=False, readout_format=".2f", **common)
     elif name == "std":
-        w = W.FloatLogSlider(value=value, base=10, min=-3, max=1, step=0.01,
-                             description="std σ", tooltip="standard deviation of the weights "
-                             "for init = normal: W ~ N(0, σ²)", continuous_update=False,
-                             readout_format=".3g", **common)
+        w = _StdSlider(options=_std_options(value), value=float(value), description="std σ",
+                       tooltip="standard deviation of the weights for init = normal: "
+                               "W ~ N(0, σ²)", continuous_update=False, **common)
     elif name == "activation":
         w = W.Dropdown(options=list(ACTIVATIONS), value=value, description="activation φ",
                        tooltip="nonlinearity h = φ(z) of every layer", **common)
@@ -293,6 +334,11 @@ def _chi_1(activation: str, sigma_w2: float, sigma_b2: float) -> float:
     return chi_1(activation, sigma_w2, sigma_b2)
 
 
+@lru_cache(maxsize=256)
+def _q_star(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+    return fixed_point_q(activation, sigma_w2, sigma_b2)
+
+
 def _fmt(x: float) -> str:
     if not np.isfinite(x):
         return "inf" if x > 0 else "nan"
@@ -316,30 +362,62 @@ def _sizes_text(sizes: list[int]) -> str:
     return f"{len(sizes) - 1} layers, widths {' → '.join(map(str, shown))}"
 
 
+def _uniform_sigma_w2(p: dict[str, Any], sizes: list[int]) -> float | None:
+    """n Var[W] when every layer has the same width (one chi_1 for the network), else None."""
+    if len(set(sizes)) != 1:
+        return None
+    wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
+                           std=p["std"] if p["init"] == "normal" else None)
+    return float(sizes[0] * wv[0])
+
+
+def state_for(p: dict[str, Any], sizes: list[int], stats: LayerStats) -> DashboardState:
+    """The one verdict status, caption and hatching share (chi_1 and q* with mean-field theory)."""
+    s2 = _uniform_sigma_w2(p, sizes)
+    c = q = None
+    if p["theory"] == "mean_field" and s2 is not None:
+        c = _chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+        q = _q_star(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+        if q > 1e100:  # unbounded phi above sigma_w^2 = 1/E[phi'^2]: q_l grows without bound
+            q = float("inf")
+        elif q < 1e-100:  # ... or shrinks to 0
+            q = 0.0
+    return dashboard_state(stats, chi_1=c, q_star=q)
+
+
 def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
-             prediction: Prediction | None) -> list[str]:
-    """The status sentences (plain text, one per line) for computed statistics."""
+             prediction: Prediction | None, state: DashboardState | None = None) -> list[str]:
+    """The status sentences (plain text, one per line): what is shown, the verdict, then details.
+
+    Every statement on overflow, underflow and the gradient trend comes from `state`, the object
+    the figure's caption and hatched regions are drawn from.
+    """
+    state = state_for(p, sizes, stats) if state is None else state
     L = stats.depth
     scale = "" if p["init"] != "normal" else f" σ={p['std']:.3g}"
     gain = "" if p["gain"] == 1.0 else f" × gain {p['gain']:.2f}"
     bias = "" if p["bias"] == 0 else f", bias std {p['bias']:.2f}"
     lines = [f"{_sizes_text(sizes)}: {p['activation']}, init {p['init']}{scale}{gain}{bias}, "
              f"batch {p['batch']}, seed {p['seed']}."]
-    # forward
+    flags = state.float_summary()
+    verdict = phase_text(state)
+    verdict = verdict[0].upper() + verdict[1:]
+    if any(v is not None for v in (state.forward_overflow, state.forward_underflow,
+                                   state.backward_overflow, state.backward_underflow)):
+        verdict = f"Float range: {flags}. {verdict}"
+    lines.append(verdict)
+    # details (collapsed in the widget)
     h1 = stats.h_m2[0]
-    if stats.forward_overflow is not None:
-        fwd = f"Activations overflow (inf/nan) from layer {stats.forward_overflow}."
-    elif not np.all(np.isfinite(stats.h_m2)):
-        k = int(np.argmax(~np.isfinite(stats.h_m2))) + 1
-        fwd = f"Activations: E[h_l²] exceeds the float range (inf) from layer {k}."
+    if state.forward_overflow is not None:
+        fwd = f"Activations: E[h_l²] overflows (inf) from layer {state.forward_overflow}."
     else:
         k = _first_below(stats.h_m2, h1, ((l + 1, v) for l, v in enumerate(stats.h_m2)))
-        ratio = stats.h_m2[-1] / h1 if h1 > 0 else float("nan")
+        with np.errstate(all="ignore"):
+            ratio = stats.h_m2[-1] / h1 if h1 > 0 else float("nan")
         fwd = (f"Activations: E[h_L²]/E[h_1²] = {_fmt(ratio)}; "
                + (f"E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer {k}."
                   if k is not None else "no layer falls below 10⁻⁶ × E[h_1²] (relative to layer 1)."))
     lines.append(fwd)
-    # backward
     gL, g0 = stats.grad_h_var[-1], stats.grad_h_var[0]
     with np.errstate(all="ignore"):
         ratio = g0 / gL if gL > 0 else float("nan")
@@ -348,19 +426,13 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
         with np.errstate(all="ignore"):
             t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
         bwd += f"; theory ({prediction.name}) {_fmt(t_ratio)}"
-    if stats.backward_overflow is not None:
-        bwd += f"; overflow (inf/nan) from layer {stats.backward_overflow} down"
-    elif not np.all(np.isfinite(stats.grad_h_var)):
-        k = int(np.flatnonzero(~np.isfinite(stats.grad_h_var))[-1])
-        bwd += f"; Var[∂L/∂h_l] exceeds the float range (inf) from layer {k} down"
+    if state.backward_overflow is not None:
+        bwd += f"; Var[∂L/∂h_l] overflows (inf) from layer {state.backward_overflow} down"
     else:
         k = _first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
         if k is not None:
             bwd += f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) at layer {k}"
     lines.append(bwd + ".")
-    if stats.forward_underflow is not None or stats.backward_underflow is not None:
-        lines.append(f"Float precision: {stats.summary()}.")
-    # saturation
     sat = float(np.mean(stats.saturation))
     if p["activation"] == "leaky_relu":
         # leaky units are never dead: on the negative side they pass gradient with slope a
@@ -373,26 +445,17 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
     else:
         lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of units "
                      f"on average over layers.")
-    # theory's per-layer factor
     if prediction is not None:
-        wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
-                               std=p["std"] if p["init"] == "normal" else None)
-        sigma_w2 = np.asarray(sizes[:-1]) * wv  # n_{l-1} Var[W_l]
-        if len(set(sizes)) == 1:
-            s2 = float(sigma_w2[0])
-            if p["theory"] == "linear":
-                lines.append(f"Theory (linear regime): each layer multiplies the variances by "
-                             f"n·Var[W] = {s2:.3g}.")
-            else:
-                c = _chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
-                phase = ("ordered: gradients shrink layer by layer" if c < 0.99 else
-                         "chaotic: gradients grow layer by layer" if c > 1.01 else
-                         "edge of chaos: no geometric vanishing or growth, at most a slow drift")
-                lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}, per-layer gradient "
-                             f"factor χ₁ = {c:.3g} ({phase}).")
-        else:
+        s2 = _uniform_sigma_w2(p, sizes)
+        if s2 is None:
             lines.append("Theory: with unequal widths each layer has its own factor "
                          "(fan_in ≠ fan_out), so no single χ₁; compare the dashed lines.")
+        elif p["theory"] == "linear":
+            lines.append(f"Theory (linear regime): each layer multiplies the variances by "
+                         f"n·Var[W] = {s2:.3g}.")
+        else:
+            lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}; χ₁ is the per-layer "
+                         "gradient factor once q_l has reached q* (deep networks).")
     return lines
 
 
@@ -552,14 +615,19 @@ class Dashboard(W.VBox):
 
     # -- updating
     def _set_status(self, lines: list[str], *, error: bool = False) -> None:
-        body = "<br>".join(html.escape(line) for line in lines)
+        # what is shown and the one verdict; the rest one click away (issue 13)
+        body = "<br>".join(html.escape(line) for line in lines[:2])
+        if len(lines) > 2:
+            body += ("<details><summary>details</summary>"
+                     + "<br>".join(html.escape(line) for line in lines[2:]) + "</details>")
         color = "#B2182B" if error else "inherit"
         self.status.value = (f'<div role="status" aria-live="polite" style="color:{color}; '
                              f'font-size:14px; line-height:1.45">{body}</div>')
 
     def status_text(self) -> str:
         """The status line as plain text."""
-        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", self.status.value)))
+        text = re.sub(r"<summary>.*?</summary>", "<br>", self.status.value)
+        return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", text)))
 
     def update(self) -> bool:
         """Recompute from the controls and redraw; False (status says why) if nothing was drawn."""
@@ -643,17 +711,20 @@ class Dashboard(W.VBox):
         prediction = self._prediction(p, sizes)
         if self.kind == "variance":
             stats = self._simulate(p, sizes)
+            # one verdict: the caption, the hatching and the status below all read it
+            self.state = state = state_for(p, sizes, stats)
             self.stats, self.prediction = stats, prediction
-            self.artists.update(stats, prediction)
-            return describe(p, sizes, stats, prediction)
+            self.artists.update(stats, prediction, state)
+            return describe(p, sizes, stats, prediction, state)
         stats, h, grad_z = self._simulate(p, sizes)
+        self.state = state = state_for(p, sizes, stats)
         self.stats, self.prediction = stats, prediction
         cap_h = self.hist_h.update(h)
         cap_g = self.hist_g.update(grad_z)
         self.caption.set_text(plots._wrap(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
         self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
                              fontsize=plots.TITLE)
-        return describe(p, sizes, stats, prediction)
+        return describe(p, sizes, stats, prediction, state)
 
     def _on_draw(self, event) -> None:
         """After a full draw: keep its pixels as the background, then draw the data on top."""

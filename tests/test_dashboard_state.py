@@ -1,0 +1,208 @@
+"""One source of truth for a dashboard state (issue 9): status, caption and hatching agree; the
+phase wording follows the measured factor; the std slider holds the values the notebooks name."""
+import json
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from wi_helpers import widgets
+from wi_helpers.dashboard_state import DashboardState, dashboard_state, measured_text, phase_text
+from wi_helpers.stats import layer_stats
+from wi_helpers.mlp import MLP
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# (activation, init, std, depth): normal, forward+backward overflow, E[h^2] = inf only,
+# underflow, saturation with exploding gradients
+STATES = [
+    ("tanh", "glorot_uniform", 0.05, 10),
+    ("relu", "normal", 10.0, 80),
+    ("linear", "normal", 10.0, 100),
+    ("linear", "normal", 0.001, 100),
+    ("relu", "normal", 0.001, 100),
+    ("tanh", "normal", 10.0, 60),
+    ("sigmoid", "normal", 10.0, 60),
+    ("softsign", "normal", 0.001, 100),
+    ("lecun_tanh", "glorot_uniform", 0.05, 10),
+    ("leaky_relu", "normal", 10.0, 50),
+]
+
+
+def _hatched(ax) -> list[tuple[float, float]]:
+    """x ranges of the visible hatched region patches of one panel."""
+    return sorted((round(p.get_x(), 6), round(p.get_x() + p.get_width(), 6)) for p in ax.patches
+                  if p.get_hatch() and p.get_visible())
+
+
+def _layers_named(text: str, what: str) -> list[int]:
+    return [int(k) for k in re.findall(what + r" \(inf/nan\) from layer (\d+)", text)]
+
+
+@pytest.mark.parametrize("activation, init, std, depth", STATES)
+def test_status_caption_and_hatching_agree(activation, init, std, depth):
+    d = widgets.variance_dashboard(backend="agg", activation=activation, init=init, std=std,
+                                   depth=depth, width=32, batch=16)
+    s = d.state
+    assert s == dashboard_state(d.stats, chi_1=s.chi_1, q_star=s.q_star)
+    # overflow as the figure shows it: any non-finite E[h_l^2] / Var[dL/dh_l]
+    bad_h = np.flatnonzero(~np.isfinite(d.stats.h_m2))
+    bad_g = np.flatnonzero(~np.isfinite(d.stats.grad_h_var))
+    assert (s.forward_underflow, s.backward_underflow) == (d.stats.forward_underflow,
+                                                           d.stats.backward_underflow)
+    if bad_h.size:
+        assert s.forward_overflow is not None and s.forward_overflow <= bad_h[0] + 1
+    else:
+        assert s.forward_overflow == d.stats.forward_overflow
+    if bad_g.size:
+        assert s.backward_overflow is not None and s.backward_overflow >= bad_g[-1]
+    caption = d.artists.caption.get_text().replace("\n", " ")
+    status = d.status_text()
+    verdict = status.splitlines()[1]
+    # the caption and the status's verdict name the same layers
+    for text in (caption, verdict):
+        assert _layers_named(text, "activations overflow") == (
+            [] if s.forward_overflow is None else [s.forward_overflow])
+        assert re.findall(r"gradients dL/dh overflow \(inf/nan\) from layer (\d+) down", text) == (
+            [] if s.backward_overflow is None else [str(s.backward_overflow)])
+        assert ("activations vanish below float precision from layer "
+                f"{s.forward_underflow}" in text) == (s.forward_underflow is not None)
+    flagged = any(v is not None for v in (s.forward_overflow, s.forward_underflow,
+                                          s.backward_overflow, s.backward_underflow))
+    assert ("all values finite" in caption) == (not flagged)
+    # the hatched layers are the ones named
+    fwd = [(lo, hi) for _, lo, hi, _ in s.forward_regions()]
+    bwd = [(lo, hi) for _, lo, hi, _ in s.backward_regions()]
+    assert _hatched(d.figure.axes[0]) == sorted(fwd)
+    assert _hatched(d.figure.axes[1]) == sorted(bwd)
+    if s.forward_overflow is not None:
+        assert (s.forward_overflow - 0.5, depth + 0.5) in _hatched(d.figure.axes[0])
+
+
+def test_issue_9_relu_std_10_depth_80():
+    """The reported disagreement: E[h^2] = inf from some layer, caption said 'all finite'."""
+    d = widgets.variance_dashboard(backend="agg", activation="relu", init="normal", std=10.0,
+                                   depth=80)
+    k = int(np.flatnonzero(~np.isfinite(d.stats.h_m2))[0]) + 1
+    assert d.state.forward_overflow == k
+    assert f"activations overflow (inf/nan) from layer {k}" in d.artists.caption.get_text()
+    assert f"activations overflow (inf/nan) from layer {k}" in d.status_text().splitlines()[1]
+    assert _hatched(d.figure.axes[0])[0] == (k - 0.5, 80.5)
+
+
+def _state(f, c, L=10, q=1.0):
+    return DashboardState(L, None, None, None, None, f, c, q)
+
+
+@pytest.mark.parametrize("f", [0.05, 0.57 ** 0.1, 0.98, 0.995, 1.0, 1.005, 1.02, 1.3, 40.0])
+@pytest.mark.parametrize("c", [None, 0.06, 0.98, 1.0, 1.02, 5.5])
+def test_measured_wording_follows_the_measured_factor(f, c):
+    text = phase_text(_state(f, c))
+    measured = text.split(";")[0].rstrip(".")
+    assert measured == measured_text(_state(f, c))
+    if f < 0.99:
+        assert "shrink" in measured and "grow" not in measured and "chaotic" not in measured
+    elif f > 1.01:
+        assert "grow" in measured and "shrink" not in measured and "ordered" not in measured
+    else:
+        assert "level" in measured
+    assert f"×{f ** 10:.2g}" in measured or f"×{f ** 10:.1e}" in measured
+    if c is not None:
+        assert f"χ₁ = {c:.3g}" in text and "at the fixed point q* = 1" in text
+        disagree = (f < 0.99) != (c < 0.99) or (f > 1.01) != (c > 1.01)
+        assert ("have not reached q* yet" in text) == disagree
+
+
+@pytest.mark.parametrize("activation", ["tanh", "lecun_tanh", "softsign", "sigmoid", "relu",
+                                        "linear", "leaky_relu"])
+@pytest.mark.parametrize("std", [0.01, 0.0625, 0.088, 0.5, 2.0])
+def test_dashboard_wording_matches_the_gradient_panel(activation, std):
+    d = widgets.variance_dashboard(backend="agg", activation=activation, init="normal", std=std,
+                                   width=64, batch=32, depth=10)
+    g = d.stats.grad_h_var
+    verdict = d.status_text().splitlines()[1]
+    measured = verdict.split(";")[0] if "Float range" not in verdict else verdict
+    if d.state.grad_factor is not None:
+        f = (g[0] / g[-1]) ** (1 / 10)
+        assert d.state.grad_factor == pytest.approx(f, rel=1e-9)
+        if f < 0.99:
+            assert "shrink" in measured and "grow" not in measured and "chaotic" not in measured
+        elif f > 1.01:
+            assert "grow" in measured and "shrink" not in measured
+    assert len(verdict) < 260  # the status: what is shown + one verdict (details collapsed)
+    assert "<details>" in d.status.value
+
+
+def _named_stds() -> set[float]:
+    """std values the notebooks pass to a dashboard or name as critical."""
+    found = set()
+    for nb in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text())["cells"]:
+            src = "".join(cell["source"])
+            if "dashboard(" in src:
+                found.update(float(v) for v in re.findall(r"\bstd=([0-9.]+)", src))
+            found.update(float(v) for v in re.findall(r"std \$= [^$]*= ([0-9.]+)\$", src))
+            found.update(float(v) for v in re.findall(r"\*std\* ([0-9.]+)", src))
+    return found
+
+
+def test_std_slider_holds_every_named_value_and_a_click_changes_nothing():
+    named = _named_stds()
+    assert {0.0625, 0.088} <= named  # notebook 01's critical std, 06's edge-of-chaos std
+    grid = widgets.std_grid()
+    assert all(b / a < 1.07 for a, b in zip(grid, grid[1:]))  # a fine log grid
+    assert grid[0] == widgets.RANGES["std"][0] and grid[-1] == widgets.RANGES["std"][1]
+    for width in (16, 32, 64, 128, 256, 512, 1024):  # sigma_w^2 = 1 for every usual width
+        assert any(abs(v - 1 / math.sqrt(width)) < 5e-5 for v in grid)
+    for v in sorted(named | {0.0625, 1 / 16}):
+        assert v in grid, v
+        d = widgets.variance_dashboard(backend="agg", controls=("depth", "std"), init="normal",
+                                       std=v, width=16, batch=16, depth=3)
+        slider = d.controls["std"]
+        assert slider.value == v and float(slider.label) == v
+        n, text = d.n_updates, d.status_text()
+        slider.value = slider.value  # a click on the handle without moving it
+        slider.index = slider.index
+        assert d.n_updates == n and d.status_text() == text and slider.value == v
+    # a preset off the grid becomes a grid point; from code, values snap to the nearest point
+    d = widgets.variance_dashboard(backend="agg", controls=("std",), init="normal", std=0.0731,
+                                   width=16, batch=16, depth=2)
+    assert d.controls["std"].value == 0.0731
+    d.controls["std"].value = 0.0632
+    assert d.controls["std"].value in grid and abs(d.controls["std"].value - 0.0632) < 0.003
+
+
+def test_underflow_caption_and_hatching_agree():
+    """Underflow of the values (std 1e-6, beyond the slider): caption, hatch and state agree."""
+    from wi_helpers import plots
+    net = MLP([32] * 61, activation="tanh", init="normal", std=1e-6, seed=0)
+    stats = layer_stats(net, batch=64, rng=np.random.default_rng(0))
+    s = dashboard_state(stats)
+    assert s.forward_underflow is not None and s.backward_underflow is not None
+    fig = plots.variance_profile(stats)
+    caption = fig._supxlabel.get_text().replace("\n", " ")
+    assert f"activations vanish below float precision from layer {s.forward_underflow}" in caption
+    assert f"vanish below float precision from layer {s.backward_underflow} down" in caption
+    assert _hatched(fig.axes[0]) == [(s.forward_underflow - 0.5, 60.5)]
+    assert _hatched(fig.axes[1]) == [(-0.5, s.backward_underflow + 0.5)]
+    assert "vanish below float precision" in measured_text(s) and "grow" not in measured_text(s)
+
+
+def test_the_states_cover_every_verdict():
+    """STATES reach overflow both ways, a variance underflowing to 0, and a finite network."""
+    seen = set()
+    for activation, init, std, depth in STATES:
+        d = widgets.variance_dashboard(backend="agg", activation=activation, init=init, std=std,
+                                       depth=depth, width=32, batch=16)
+        s = d.state
+        seen.update(name for name in ("forward_overflow", "backward_overflow")
+                    if getattr(s, name) is not None)
+        if s.grad_factor is not None:
+            seen.add("finite")
+        elif s.backward_overflow is None:
+            seen.add("zero")
+            assert "underflows to 0" in d.status_text().splitlines()[1]
+            assert "grow" not in d.status_text().splitlines()[1]
+    assert seen == {"forward_overflow", "backward_overflow", "zero", "finite"}
