@@ -677,10 +677,10 @@ class DepthSettings:
     size: int = 16                # image side (Shapeset's is 32)
     n_train: int = 6000
     n_test: int = 1000
-    n_updates: int = 2000
+    n_updates: int = 1000
     lr: float = 0.1
     batch_size: int = 10
-    eval_every: int = 200
+    eval_every: int = 100
     n_seeds: int = 3
     seed: int = 77
 
