@@ -424,3 +424,63 @@ def test_learning_rates_are_the_stored_search_choices():
     assert search["chosen"]["table1"] == LEARNING_RATES
     for name, by_lr in search["scores"]["table1"].items():  # the choice is the argmin of the means
         assert min(by_lr, key=lambda lr: np.mean(by_lr[lr])) == str(LEARNING_RATES[name])
+
+
+def test_silhouette_data_is_one_centred_shape_per_image():
+    from dataclasses import replace
+
+    from wi_helpers.shapeset import sample_scene
+    from wi_helpers.train import DEPTH_SETTINGS, input_statistics, silhouette_data
+    s = replace(DEPTH_SETTINGS, n_train=900, n_test=300)
+    X, y, Xt, yt = silhouette_data(s)
+    assert X.shape == (900, 256) and Xt.shape == (300, 256) and X.dtype == np.float32
+    assert set(np.unique(y)) == {0, 1, 2} and set(np.unique(yt)) <= {0, 1, 2}
+    # centred and scaled with the training statistics: per-pixel mean 0, overall variance 1
+    assert np.abs(X.mean(axis=0)).max() < 1e-5
+    assert abs(float(np.mean(X.astype(np.float64) ** 2)) - 1.0) < 1e-4
+    # the images are the masks of the first one-shape scenes drawn, centred and scaled
+    sc = sample_scene(3 * 900 + 300, rng=np.random.default_rng(s.seed), size=16)
+    keep = sc.labels < 3
+    masks = sc.masks[keep, 0].reshape(int(keep.sum()), -1).astype(np.float64)[:900]
+    mean, std = input_statistics(masks)
+    np.testing.assert_allclose(X, (masks - mean) / std, atol=1e-5)
+    np.testing.assert_array_equal(y, sc.labels[keep][:900])
+
+
+def test_depth_experiment_standard_init_starves_the_lower_layers():
+    """At update 0 the gradient variance ratio layer 1 / layer 16 is ~3^-16 under the standard
+    init (n Var[W] = 1/3 per layer) and far larger under the normalized init; seeds are shared."""
+    from dataclasses import replace
+
+    from wi_helpers.train import DEPTH_SETTINGS, run_depth_experiment, silhouette_data
+    s = replace(DEPTH_SETTINGS, n_train=300, n_test=100, n_updates=20, eval_every=10, n_seeds=2)
+    runs = run_depth_experiment(s, data=silhouette_data(s))
+    assert set(runs) == {"standard", "glorot_uniform"} and all(len(h) == 2 for h in runs.values())
+    for h in runs["standard"]:
+        ratio = h.grad_z_var[0, 0] / h.grad_z_var[0, -1]
+        assert 3.0 ** -16 / 30 < ratio < 3.0 ** -16 * 30
+    for h in runs["glorot_uniform"]:
+        assert h.grad_z_var[0, 0] / h.grad_z_var[0, -1] > 1e-3
+        assert h.sizes == [256, *([32] * 16), 3] and h.lr == 0.1 and h.updates_done == 20
+    # same data and order seeds: rerunning gives the same history
+    again = run_depth_experiment(s, data=silhouette_data(s))
+    np.testing.assert_array_equal(again["standard"][1].test_error, runs["standard"][1].test_error)
+    with pytest.raises(TypeError, match="DepthSettings"):
+        run_depth_experiment(SETTINGS["short"])
+
+
+def test_depth_experiment_plot_draws_bands():
+    from dataclasses import replace
+
+    from wi_helpers.plots_training import depth_experiment_plot
+    from wi_helpers.train import DEPTH_SETTINGS, run_depth_experiment
+    s = replace(DEPTH_SETTINGS, hidden=(8,) * 3, n_train=100, n_test=50, n_updates=10,
+                eval_every=5, n_seeds=2)
+    runs = run_depth_experiment(s)
+    fig = depth_experiment_plot(runs, chance=200 / 3, title="t")
+    ax, ax2 = fig.axes
+    assert len(ax.lines) == 3 and ax2.get_yscale() == "log"  # 2 means + the chance line
+    np.testing.assert_allclose(ax.lines[0].get_ydata(),
+                               100 * np.mean([h.test_error for h in runs["standard"]], axis=0))
+    with pytest.raises(ValueError, match="runs"):
+        depth_experiment_plot({})

@@ -660,3 +660,82 @@ def load_histories(path) -> dict[str, History]:
         names = list(dict.fromkeys(k.split("/")[0] for k in data.files))
         return {name: History.from_npz_dict({k.split("/", 1)[1]: data[k] for k in data.files
                                              if k.split("/")[0] == name}) for name in names}
+
+
+# ------------------------------------------------- the depth experiment (live, short mode)
+
+# Deep narrow tanh networks on a simpler Shapeset: there the standard init's shrinkage (a
+# factor n Var[W] = 1/3 per layer forward, and the same backward) compounds over 16 layers
+# and leaves the lower layers without signal, while the normalized init keeps it.
+@dataclass(frozen=True)
+class DepthSettings:
+    """The live depth experiment: network, data and schedule (plain SGD, softmax, NLL)."""
+
+    hidden: tuple[int, ...] = (32,) * 16
+    activation: str = "tanh"
+    inits: tuple[str, ...] = ("standard", "glorot_uniform")
+    size: int = 16                # image side (Shapeset's is 32)
+    n_train: int = 6000
+    n_test: int = 1000
+    n_updates: int = 1000
+    lr: float = 0.1
+    batch_size: int = 10
+    eval_every: int = 100
+    n_seeds: int = 3
+    seed: int = 77
+
+    def describe(self) -> str:
+        """One line for captions."""
+        return (f"{len(self.hidden)} {self.activation} layers of {self.hidden[0]} units, "
+                f"{self.n_updates:,} updates of {self.batch_size}, lr = {self.lr}, {self.n_seeds} seeds, "
+                f"{self.size}x{self.size} one-shape silhouettes (3 classes)")
+
+
+DEPTH_SETTINGS = DepthSettings()
+
+
+def silhouette_data(settings: DepthSettings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One-shape Shapeset silhouettes (shape pixels 1, background 0; 3 classes: triangle,
+    parallelogram, ellipse), centred and scaled with training-set statistics."""
+    from .shapeset import sample_scene
+    rng = np.random.default_rng(settings.seed)
+
+    def draw(n: int) -> tuple[np.ndarray, np.ndarray]:
+        # Draw about 3n scenes and keep the one-shape ones (classes 0-2, each 1/9 of scenes);
+        # grey levels and second shapes are dropped: only the outline of the shape is left.
+        xs, ys, have = [], [], 0
+        while have < n:
+            sc = sample_scene(min(50_000, 3 * (n - have) + 300), rng=rng, size=settings.size)
+            keep = sc.labels < 3
+            xs.append(sc.masks[keep, 0].reshape(int(keep.sum()), -1).astype(np.float32))
+            ys.append(sc.labels[keep])
+            have += int(keep.sum())
+        return np.concatenate(xs)[:n], np.concatenate(ys)[:n]
+
+    X, y = draw(settings.n_train)
+    X_test, y_test = draw(settings.n_test)
+    mean, std = input_statistics(X)
+    return (((X - mean) / std).astype(np.float32), y,
+            ((X_test - mean) / std).astype(np.float32), y_test)
+
+
+def run_depth_experiment(settings: DepthSettings = DEPTH_SETTINGS, *, data=None) -> dict[str, list[History]]:
+    """Train `n_seeds` networks per init of `settings`; init -> one History per seed.
+
+    Seed s uses network seed settings.seed + s and minibatch order seed settings.seed + 100 + s
+    for every init, so the two inits see the same minibatches."""
+    if not isinstance(settings, DepthSettings):
+        raise TypeError(f"settings must be a DepthSettings, got {type(settings).__name__}")
+    X, y, X_test, y_test = silhouette_data(settings) if data is None else data
+    out: dict[str, list[History]] = {}
+    for init in settings.inits:
+        out[init] = []
+        for s in range(settings.n_seeds):
+            net = MLP([X.shape[1], *settings.hidden, 3], activation=settings.activation, init=init,
+                      output_activation="linear", seed=settings.seed + s, dtype="float32")
+            out[init].append(train(net, X, y, X_test=X_test, y_test=y_test, lr=settings.lr,
+                                   batch_size=settings.batch_size, n_updates=settings.n_updates,
+                                   rng=np.random.default_rng(settings.seed + 100 + s),
+                                   record_every=settings.n_updates, eval_every=settings.eval_every,
+                                   progress=False))
+    return out
