@@ -6,7 +6,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from wi_helpers.theory import gaussian_expectation
+from wi_helpers.activations import ACTIVATIONS
+from wi_helpers.theory import critical_sigma_w2
 
 # torch.nn.init.calculate_gain values as stated in PyTorch's torch/nn/init.py (used when torch is absent).
 STATED_TORCH_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
@@ -148,14 +149,24 @@ def variance_gain(f: Callable[[np.ndarray], np.ndarray]) -> float:
     return float(1.0 / np.sqrt(split_expectation(lambda x: f(x) ** 2) - m1 ** 2))
 
 
+def edge_of_chaos_gain(name: str) -> float:
+    """Gain with chi_1 = 1 at the fixed point q* (sigma_b = 0), by the series' mean field; nan if none."""
+    if name not in ACTIVATIONS:
+        return float("nan")  # selu is not one of the series' activations
+    try:
+        return math.sqrt(critical_sigma_w2(name))
+    except ValueError:  # chi_1 - 1 never changes sign (sigmoid without biases)
+        return float("nan")
+
+
 def gains_table() -> list[dict[str, object]]:
-    """Per activation: the gains three criteria give (by quadrature) and calculate_gain's value."""
+    """Per activation: the gains four criteria give (by quadrature) and calculate_gain's value."""
     rows = []
     for name, (f, fp) in GAIN_ACTIVATIONS.items():
         torch_value, source = torch_gain(name)
         rows.append(dict(activation=name, second_moment=second_moment_gain(f),
-                         variance=variance_gain(f), slope=slope_gain(fp), torch=torch_value,
-                         source=source))
+                         variance=variance_gain(f), slope=slope_gain(fp),
+                         edge=edge_of_chaos_gain(name), torch=torch_value, source=source))
     return rows
 
 
