@@ -4,6 +4,8 @@ import math
 import numpy as np
 import pytest
 
+import wi_helpers as wi
+
 from wi_helpers import lessons_nb07 as L
 
 
@@ -92,11 +94,13 @@ def test_gains_table_against_grid_and_stated():
     assert rows["relu"]["second_moment"] == pytest.approx(np.sqrt(2), rel=1e-9)
     assert rows["relu"]["variance"] == pytest.approx(1 / np.sqrt(0.5 - 1 / (2 * np.pi)), rel=1e-9)
     assert rows["selu"]["second_moment"] == pytest.approx(1.0, abs=1e-6)  # self-normalizing
-    # edge of chaos without biases: tanh and linear at 1, relu at sqrt 2; sigmoid has none
+    # edge of chaos without biases: tanh and linear at 1, relu at sqrt 2
     assert rows["tanh"]["edge"] == pytest.approx(1.0, rel=1e-5)
     assert rows["linear"]["edge"] == pytest.approx(1.0, rel=1e-5)
     assert rows["relu"]["edge"] == pytest.approx(np.sqrt(2), rel=1e-5)
-    assert np.isnan(rows["sigmoid"]["edge"]) and np.isnan(rows["selu"]["edge"])
+    # the logistic's edge lies far out (its slope is 1/4 at most): sigma_w^2 = 103, gain 10.15
+    assert wi.chi_1("sigmoid", rows["sigmoid"]["edge"] ** 2) == pytest.approx(1.0, abs=1e-5)
+    assert 10.0 < rows["sigmoid"]["edge"] < 10.3 and np.isnan(rows["selu"]["edge"])
 
 
 def test_he_std_modes_and_errors():

@@ -8,7 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from wi_helpers.activations import ACTIVATIONS
-from wi_helpers.theory import critical_sigma_w2
+from wi_helpers.theory import critical_sigma_w2, gaussian_expectation
 
 # torch.nn.init.calculate_gain values as stated in PyTorch's torch/nn/init.py (used when torch is absent).
 STATED_TORCH_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
@@ -33,12 +33,12 @@ def leaky_gain(a: float) -> float:
 
 def second_moment_gain(f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Gain g with g^2 E[f(u)^2] = 1, u ~ N(0,1): the unit-input second moment kept."""
-    return float(1.0 / np.sqrt(split_expectation(lambda x: f(x) ** 2)))
+    return float(1.0 / np.sqrt(_e1(lambda x: f(x) ** 2)))
 
 
 def slope_gain(fprime: Callable[[np.ndarray], np.ndarray]) -> float:
     """Gain g with g^2 E[f'(u)^2] = 1 at unit input (criticality chi_1 = 1 at q = 1)."""
-    return float(1.0 / np.sqrt(split_expectation(lambda x: fprime(x) ** 2)))
+    return float(1.0 / np.sqrt(_e1(lambda x: fprime(x) ** 2)))
 
 
 def torch_gain(name: str) -> tuple[float, str]:
@@ -135,20 +135,15 @@ GAIN_ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
 }
 
 
-def split_expectation(f: Callable[[np.ndarray], np.ndarray]) -> float:
-    """E[f(u)], u ~ N(0,1), by Gauss-Legendre on [-12, 0] and [0, 12]: exact-grade for a kink at 0."""
-    # Gauss-Hermite loses ~0.2 % on ReLU's mean (its kink); splitting the line at the kink
-    # leaves two smooth pieces, which Gauss-Legendre integrates to ~1e-12.
-    x, w = np.polynomial.legendre.leggauss(200)
-    u = np.concatenate([6.0 * (x - 1.0), 6.0 * (x + 1.0)])
-    weights = np.concatenate([w, w]) * 6.0 * np.exp(-u * u / 2) / math.sqrt(2 * math.pi)
-    return float(np.sum(weights * f(u)))
+def _e1(f: Callable[[np.ndarray], np.ndarray]) -> float:
+    # E[f(u)], u ~ N(0, 1), by the series' own quadrature (exact at ReLU's kink: panels meet at 0)
+    return float(gaussian_expectation(f, 1.0))
 
 
 def variance_gain(f: Callable[[np.ndarray], np.ndarray]) -> float:
     """Gain g with g^2 Var[f(u)] = 1, u ~ N(0,1): the unit-input variance (not second moment) kept."""
-    m1 = split_expectation(f)
-    return float(1.0 / np.sqrt(split_expectation(lambda x: f(x) ** 2) - m1 ** 2))
+    m1 = _e1(f)
+    return float(1.0 / np.sqrt(_e1(lambda x: f(x) ** 2) - m1 ** 2))
 
 
 def edge_of_chaos_gain(name: str) -> float:
@@ -157,7 +152,7 @@ def edge_of_chaos_gain(name: str) -> float:
         return float("nan")  # selu is not one of the series' activations
     try:
         return math.sqrt(critical_sigma_w2(name))
-    except ValueError:  # chi_1 - 1 never changes sign (sigmoid without biases)
+    except ValueError:  # chi_1 - 1 never changes sign on the bracket
         return float("nan")
 
 
