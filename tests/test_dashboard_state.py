@@ -206,3 +206,11 @@ def test_the_states_cover_every_verdict():
             assert "underflows to 0" in d.status_text().splitlines()[1]
             assert "grow" not in d.status_text().splitlines()[1]
     assert seen == {"forward_overflow", "backward_overflow", "zero", "finite"}
+
+
+def test_scale_free_activations_are_not_said_to_be_in_a_transient():
+    from wi_helpers.dashboard_state import DashboardState, phase_text
+    relu = phase_text(DashboardState(30, None, None, None, None, 1.05, 1.0, 1.0, scale_free=True))
+    tanh = phase_text(DashboardState(10, None, None, None, None, 0.95, 1.02, 0.38))
+    assert "spread" in relu and "not reached" not in relu
+    assert "not reached q* yet" in tanh

@@ -51,6 +51,9 @@ class DashboardState:
     grad_factor: float | None       # geometric mean of Var[dL/dh_{l-1}]/Var[dL/dh_l], l = 1..L
     chi_1: float | None             # per-layer gradient factor at the fixed point (mean field)
     q_star: float | None            # the fixed point of q -> sigma_w^2 E[phi(sqrt q u)^2] + sigma_b^2
+    # phi'(c x) = phi'(x) for c > 0 (linear, ReLU, leaky ReLU): chi_1 is the same at every q,
+    # so there is no transient towards q*
+    scale_free: bool = False
 
     def forward_regions(self) -> list[tuple[str, float, float, str]]:
         """Layer ranges of the forward panels to hatch: (kind, x_from, x_to, label)."""
@@ -109,7 +112,8 @@ def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
             factor = float(math.exp((math.log(g[0]) - math.log(g[-1])) / L))
     return DashboardState(L, fo, fu, bo, bu, factor,
                           None if chi_1 is None else float(chi_1),
-                          None if q_star is None else float(q_star))
+                          None if q_star is None else float(q_star),
+                          scale_free=stats.activation in ("linear", "relu", "leaky_relu"))
 
 
 def _num(x: float) -> str:
@@ -163,6 +167,10 @@ def phase_text(state: DashboardState) -> str:
     text += f"; {where}, χ₁ = {c:.3g} ({_chi_phase(c)})"
     f = state.grad_factor
     if f is not None and _direction(f) != _direction(c):
-        # chi_1 holds only once q_l has reached q*; a short network started from q = 1 has not
-        text += f"; the {state.depth} layers shown have not reached q* yet"
+        if state.scale_free:
+            # chi_1 holds at every q here: what differs is one finite network's spread
+            text += "; the difference is this finite network's spread (smaller when wider)"
+        else:
+            # chi_1 holds only once q_l has reached q*; a short network started from q = 1 has not
+            text += f"; the {state.depth} layers shown have not reached q* yet"
     return text + "."
