@@ -484,3 +484,15 @@ def test_depth_experiment_plot_draws_bands():
                                100 * np.mean([h.test_error for h in runs["standard"]], axis=0))
     with pytest.raises(ValueError, match="runs"):
         depth_experiment_plot({})
+
+
+def test_predict_and_error_rate_refuse_empty_or_mismatched_input():
+    import wi_helpers.train as T
+    net = MLP([4, 3], activation="tanh", output_activation="linear", seed=0)
+    with pytest.raises(ValueError, match="X"):
+        T.predict(net, np.zeros((0, 4)))
+    with pytest.raises(ValueError, match="X"):
+        T.error_rate(net, np.zeros((0, 4)), np.zeros(0, int))
+    with pytest.raises(ValueError, match="y must hold one label per row of X"):
+        T.error_rate(net, np.zeros((5, 4)), np.zeros(4, int))
+    assert T.error_rate(net, np.zeros((5, 4)), T.predict(net, np.zeros((5, 4)))) == 0.0

@@ -492,3 +492,13 @@ def test_leaky_relu_has_no_dead_units_wording():
     assert "dead" not in text.lower() and "leak slope" in text
     d.controls["activation"].value = "relu"
     assert "Dead units" in d.status_text()
+
+
+def test_presets_take_the_names_mlp_takes_and_sizes_text_is_strict():
+    from wi_helpers import widgets as W
+    d = W.variance_dashboard(activation="TANH", init="xavier_uniform", depth=3, width=16)
+    assert "tanh" in d.status_text() and "glorot_uniform" in d.status_text()
+    for bad in ["10,,10", "１０,１０", ",10,10", "10,10,"]:
+        with pytest.raises(ValueError, match="sizes"):
+            W.parse_sizes(bad)
+    assert W.parse_sizes("784, 256; 10") == [784, 256, 10]

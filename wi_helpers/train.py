@@ -30,6 +30,7 @@ import numpy as np
 
 from .activations import saturation_fraction
 from .blas import single_threaded_blas
+from .validation import check_array
 from .mlp import MLP
 from .shapeset import make_shapeset
 
@@ -85,13 +86,21 @@ def softmax_nll(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
 
 def predict(net: MLP, X: np.ndarray) -> np.ndarray:
     """Predicted class (argmax of the outputs) for each row of X, in chunks."""
+    X = check_array("X", X, ndim=2)
+    if len(X) == 0:
+        raise ValueError("X must hold at least one example (row), got an array of shape "
+                         f"{X.shape}")
     return np.concatenate([np.argmax(net.forward(X[i:i + EVAL_CHUNK]), axis=1)
                            for i in range(0, len(X), EVAL_CHUNK)])
 
 
 def error_rate(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
     """Fraction of the examples of (X, y) that the network misclassifies."""
-    return float(np.mean(predict(net, X) != y))
+    pred = predict(net, X)
+    y = check_array("y", y, ndim=1)
+    if y.shape != pred.shape:
+        raise ValueError(f"y must hold one label per row of X ({len(pred)}), got shape {y.shape}")
+    return float(np.mean(pred != y))
 
 
 # ------------------------------------------------------------------------- recorder

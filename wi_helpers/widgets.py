@@ -55,8 +55,8 @@ from PIL import Image
 
 from . import plots
 from .blas import single_threaded_blas
-from .activations import ACTIVATIONS, SATURATION_LEVEL
-from .init import SCHEMES
+from .activations import ACTIVATIONS, SATURATION_LEVEL, get_activation
+from .init import SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
 from .stats import LayerStats, layer_stats
 from .dashboard_state import DashboardState, dashboard_state, phase_text
@@ -99,13 +99,17 @@ def parse_sizes(text: str) -> list[int]:
     """Layer widths from text such as "784, 256, 256, 10" (ValueError saying what is wrong)."""
     if not isinstance(text, str):
         raise TypeError(f"sizes must be text such as '784, 256, 10', got {type(text).__name__}")
-    parts = [p for p in re.split(r"[,\s;]+", text.strip().strip("[]()")) if p]
+    inner = text.strip().strip("[]()")
+    if re.search(r",\s*,|;\s*;|^\s*[,;]|[,;]\s*$", inner):
+        raise ValueError(f"sizes: an empty entry between separators in {text!r}; write one width "
+                         f"between commas, e.g. '784, 256, 10'")
+    parts = [p for p in re.split(r"[,\s;]+", inner) if p]
     if len(parts) < 2:
         raise ValueError(f"sizes needs at least two widths (input and one layer), "
                          f"e.g. '784, 256, 10'; got {text!r}")
     sizes = []
     for p in parts:
-        if not re.fullmatch(r"\d+", p):
+        if not re.fullmatch(r"[0-9]+", p):  # ASCII digits only: \d also matches '１０' 
             raise ValueError(f"sizes: {p!r} is not a positive whole number (in {text!r})")
         n = int(p)
         if not 1 <= n <= MAX_CUSTOM_WIDTH:
@@ -161,6 +165,11 @@ def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
                 or not math.isfinite(v) or not lo <= v <= hi:
             raise ValueError(f"{name}={v!r} is out of range; allowed a number in {lo:g}..{hi:g}")
         p[name] = float(v)
+    # the names MLP accepts are accepted here too ("TANH", "logistic", "xavier_uniform", ...)
+    if isinstance(p["activation"], str):
+        p["activation"] = get_activation(p["activation"]).name
+    if isinstance(p["init"], str):
+        p["init"] = canonical_scheme(p["init"])
     for name, allowed in (("shape", SHAPES), ("init", SCHEMES), ("activation", ACTIVATIONS)):
         if p[name] not in allowed:
             raise ValueError(f"{name}={p[name]!r} is not allowed; choose one of {', '.join(allowed)}")
