@@ -161,8 +161,8 @@ def test_q_recursion_rejects_bad_input_by_name(kwargs, word):
         q_recursion("tanh", args["sigma_w2"], q0=args["q0"], depth=args["depth"])
 
 
-# ------------------------------------------------ exercises in notebooks 00-04
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("0[0-4]_*.ipynb"))
+# ------------------------------------------------ exercises in every notebook of the series
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
