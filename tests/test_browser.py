@@ -291,16 +291,20 @@ def lab_server(tmp_path_factory):
 # ------------------------------------------------------------------------ test
 
 
+# A canvas holding more than one colour (a drawn figure, not a blank frame); shared by the checks.
+_CANVAS_DRAWN_FN = """function canvasDrawn(c) {
+    if (!c.width || !c.height) return false;
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    for (let i = 4; i < d.length; i += 4)
+        if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3])
+            return true;
+    return false;
+}"""
+
 CANVAS_DRAWN_JS = """(figure) => {
     // true once some canvas inside the figure widget holds more than one colour
-    for (const c of figure.querySelectorAll('canvas')) {
-        if (!c.width || !c.height) continue;
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 4; i < d.length; i += 4)
-            if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3])
-                return true;
-    }
-    return false;
+    """ + _CANVAS_DRAWN_FN + """
+    return [...figure.querySelectorAll('canvas')].some(canvasDrawn);
 }"""
 
 
@@ -414,17 +418,12 @@ SAVE_TIMEOUT = 30  # s
 FIGURE_SHOWN_JS = """(figure) => {
     // true once the figure widget shows an image on screen: a visible canvas holding more
     // than one colour (ipympl) or a loaded, visible <img> (the Agg fallback's Image widget)
+    """ + _CANVAS_DRAWN_FN + """
     for (const img of figure.querySelectorAll('img'))
         if (img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().width > 0)
             return true;
-    for (const c of figure.querySelectorAll('canvas')) {
-        if (!c.width || !c.height || !c.getBoundingClientRect().width) continue;
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        for (let i = 4; i < d.length; i += 4)
-            if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2] || d[i + 3] !== d[3])
-                return true;
-    }
-    return false;
+    return [...figure.querySelectorAll('canvas')]
+        .some((c) => c.getBoundingClientRect().width > 0 && canvasDrawn(c));
 }"""
 
 
