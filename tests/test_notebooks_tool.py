@@ -7,6 +7,7 @@ kernel starts and the whole file runs in about a second.
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,15 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 REPO = Path(__file__).resolve().parents[1]
 
 
-from test_notebooks_clean import nbtool  # noqa: E402  (the tool, loaded once from tools/)
+def _load_tool():
+    spec = importlib.util.spec_from_file_location("wi_notebooks_tool_t", REPO / "tools" / "notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
+
+
+nbtool = _load_tool()
 SERIES = ("00_index.ipynb", "01_a.ipynb", "02_b.ipynb", "03_not_yet.ipynb")
 
 
