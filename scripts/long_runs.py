@@ -1,15 +1,21 @@
 """The long training runs behind the stored figures of notebook 05 (Glorot & Bengio 2010, Table 1).
 
-    python scripts/long_runs.py [--jobs 2] [--updates N] [--out data/05_long_runs.npz]
+    python scripts/long_runs.py [--jobs 2] [--out data/05_long_runs.npz]
 
-Trains one network per row of Table 1 (`wi_helpers.train.TABLE1_RUNS`: sigmoid, tanh and
-softsign, standard and normalized init) with the settings `SETTINGS["long"]` (5 hidden layers
-of 256 units, 40,000 updates of 10 examples, lr 0.1), exactly as notebook 05 does with
-MODE = "long", and saves every History, compressed, in one .npz file (`save_histories`),
-with the settings as JSON next to it. Same settings, same numbers: every generator is seeded.
+Trains `SETTINGS["long"].n_seeds` networks per row of Table 1 (`wi_helpers.train.TABLE1_RUNS`:
+sigmoid, tanh and softsign, standard and normalized init) with the settings `SETTINGS["long"]`
+(5 hidden layers of 256 units, 40,000 updates of 10 examples, centred and scaled inputs, the
+learning rate of each row chosen by `scripts/lr_search.py --mode long`), exactly as notebook
+05 does with MODE = "long", and saves every History, compressed, in one .npz file
+(`save_histories`, keys 'Tanh N#0', ...) with the settings as JSON next to it. Same settings,
+same numbers: every generator is seeded.
 
-Running time: 2-3 minutes per run on an idle machine (5 runs). The stored file was made with
---jobs 2 on a busy shared 2-core machine (load average 5-6) in about 21 minutes.
+Runs are independent: `--jobs` processes train them in parallel, one BLAS thread each. Each
+finished run is saved at once; started again, the script keeps the runs already stored
+(when the stored JSON has the same settings) and trains only the missing ones.
+
+Wall time with --jobs 2 on this 2-core machine: about 10 minutes for the 15 runs (about a
+minute each); the JSON file records the measured time.
 """
 from __future__ import annotations
 
@@ -18,49 +24,68 @@ import dataclasses
 import json
 import os
 import sys
-import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # batch-10 matmuls gain nothing from threads
 
-from wi_helpers.train import SETTINGS, TABLE1_RUNS, run_table1, save_histories  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts._pool import run_jobs  # noqa: E402
+from wi_helpers.train import (SETTINGS, TABLE1_RUNS, final_errors, load_histories,  # noqa: E402
+                              run_seed, save_histories, seed_key, shapeset_data, train_one)
 
 REPO = Path(__file__).resolve().parents[1]
+_DATA: dict = {}
 
 
-def _one(args: tuple[str, dataclasses.dataclass]) -> tuple[str, object, float]:
-    name, settings = args
-    t0 = time.perf_counter()
-    hist = run_table1(settings, names=[name], progress=False)[name]
-    return name, hist, time.perf_counter() - t0
+def _job(job: tuple[str, int]):
+    name, s = job
+    settings = SETTINGS["long"]
+    if "long" not in _DATA:  # once per worker process
+        _DATA["long"] = shapeset_data(settings)
+    seed, order_seed = run_seed(settings, list(TABLE1_RUNS).index(name), s)
+    return train_one(settings, *TABLE1_RUNS[name], settings.lr_for(name), seed=seed,
+                     order_seed=order_seed, data=_DATA["long"])
+
+
+def config(settings) -> dict:
+    """What the stored file depends on: settings, runs and learning rates."""
+    return {**dataclasses.asdict(settings), "runs": {n: list(r) for n, r in TABLE1_RUNS.items()},
+            "learning_rates": {n: settings.lr_for(n) for n in TABLE1_RUNS}}
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run every configuration and save the histories."""
+    """Train every missing run and save the histories after each one."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--updates", type=int, default=SETTINGS["long"].n_updates)
-    parser.add_argument("--jobs", type=int, default=1, help="runs trained in parallel processes")
+    parser.add_argument("--jobs", type=int, default=2, help="runs trained in parallel processes")
     parser.add_argument("--out", default=str(REPO / "data" / "05_long_runs.npz"))
     args = parser.parse_args(argv)
     settings = SETTINGS["long"]
-    if args.updates != settings.n_updates:
-        every = max(1, args.updates // 40)
-        settings = dataclasses.replace(settings, n_updates=args.updates, record_every=every,
-                                       eval_every=every)
     out = Path(args.out)
+    meta_path = out.with_suffix(".json")
     out.parent.mkdir(parents=True, exist_ok=True)
+    cfg = config(settings)
     done = {}
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        for name, hist, seconds in pool.map(_one, [(n, settings) for n in TABLE1_RUNS]):
-            print(f"{name:<11} test error {100 * hist.final_test_error:5.1f}%  ({seconds:.0f} s)",
-                  flush=True)
-            done[name] = hist
-            # Saved after every run, so that an interrupted job keeps what it finished.
-            save_histories(out, done)
-    cfg = {**dataclasses.asdict(settings), "runs": {n: list(r) for n, r in TABLE1_RUNS.items()},
-           "command": "python scripts/long_runs.py " + " ".join(sys.argv[1:] if argv is None else argv)}
-    out.with_suffix(".json").write_text(json.dumps(cfg, indent=1) + "\n")
+    if out.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("config") == cfg:
+            done = load_histories(out)
+        else:
+            print(f"{out} was made with other settings: training every run afresh", flush=True)
+    jobs = [(name, s) for s in range(settings.n_seeds) for name in TABLE1_RUNS]
+    todo = [j for j in jobs if seed_key(*j) not in done or done[seed_key(*j)].interrupted]
+    meta = {"config": cfg, "describe": settings.describe(), "complete": False,
+            "command": "python scripts/long_runs.py " + " ".join(sys.argv[1:] if argv is None else argv)}
+    meta_path.write_text(json.dumps(meta, indent=1) + "\n")
+
+    def save(job, hist) -> None:
+        done[seed_key(*job)] = hist
+        save_histories(out, dict(sorted(done.items())))
+
+    wall = run_jobs(_job, todo, n_jobs=args.jobs, on_result=save, skipped=len(jobs) - len(todo),
+                    label=lambda j, h: f"{seed_key(*j):<13} test error {final_errors([h])[0]:5.1f}%  "
+                                       f"({h.seconds:.0f} s)")
+    meta.update(complete=len(done) == len(jobs), wall_seconds=round(wall, 1), jobs=args.jobs)
+    meta_path.write_text(json.dumps(meta, indent=1) + "\n")
 
 
 if __name__ == "__main__":

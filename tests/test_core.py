@@ -391,3 +391,70 @@ def test_backward_without_weight_grads_gives_the_same_signal_gradients():
     assert np.isnan(s_light.grad_W_var).all() and np.isfinite(s_full.grad_W_var).all()
     with pytest.raises(TypeError, match="weight_grads must be True or False, got 'no'"):
         net.backward(G, weight_grads="no")
+
+
+def _stats_equal(a, b) -> bool:
+    import dataclasses
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            if not np.array_equal(x, y, equal_nan=True):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
+def test_reuse_gives_the_numbers_of_a_fresh_network():
+    """MLP(reuse=) and forward(reuse=) (the dashboards' depth slider) change only the time:
+    along a random walk of settings, every statistic equals that of a fresh network."""
+    from wi_helpers.stats import layer_stats
+    rng = np.random.default_rng(5)
+    previous = None
+    settings = dict(sizes=[32] * 6, activation="tanh", init="glorot_uniform", gain=1.0, std=None,
+                    bias_std=0.0, seed=3)
+    reused = 0
+    for step in range(60):
+        move = rng.integers(8)
+        s = dict(settings)
+        if move < 3:   # depth up or down (the common move)
+            L = int(np.clip(len(s["sizes"]) - 1 + rng.choice([-1, 1]), 1, 12))
+            s["sizes"] = [s["sizes"][0]] * (L + 1)
+        elif move == 3:
+            s["sizes"] = [int(rng.choice([16, 32]))] * len(s["sizes"])
+        elif move == 4:
+            s["init"] = str(rng.choice(["glorot_uniform", "orthogonal", "normal", "standard"]))
+            s["std"] = 1.5 if s["init"] == "normal" else None
+        elif move == 5:
+            s["activation"] = str(rng.choice(["tanh", "relu", "sigmoid"]))
+        elif move == 6:
+            s["bias_std"] = float(rng.choice([0.0, 0.2]))
+        else:
+            s["seed"] = int(rng.integers(3))
+        settings = s
+        kw = dict(activation=s["activation"], init=s["init"], gain=s["gain"], std=s["std"],
+                  bias_std=s["bias_std"], seed=s["seed"])
+        fresh = MLP(s["sizes"], **kw)
+        expected = layer_stats(fresh, batch=40, rng=np.random.default_rng(s["seed"]), weight_grads=False)
+        net = MLP(s["sizes"], reuse=previous, **kw)
+        for W, V in zip(net.weights, fresh.weights):
+            assert np.array_equal(W, V)
+        assert all(np.array_equal(b, c) for b, c in zip(net.biases, fresh.biases))
+        got = layer_stats(net, batch=40, rng=np.random.default_rng(s["seed"]), weight_grads=False,
+                          reuse=previous)
+        assert _stats_equal(got, expected), (step, s)
+        if (previous is not None and net.weights[0] is previous.weights[0]
+                and net.activation.name == previous.activation.name
+                and np.array_equal(net.biases[0], previous.biases[0])):
+            reused += 1
+            assert net.z[0] is previous.z[0]  # the forward pass was lent, not recomputed
+        previous = net
+    assert reused >= 15  # the walk did exercise the reuse
+
+
+def test_reuse_refuses_a_non_network():
+    with pytest.raises(TypeError, match="reuse must be an MLP"):
+        MLP([4, 4], reuse="net")
+    net = MLP([4, 4], seed=0)
+    with pytest.raises(TypeError, match="reuse must be an MLP"):
+        net.forward(np.ones((2, 4)), reuse=[1])

@@ -418,12 +418,17 @@ def test_notebook05_claims_survive_a_one_ulp_nudge_of_the_initial_weights():
 def test_learning_rates_are_the_stored_search_choices():
     import json
     from pathlib import Path
-    from wi_helpers.train import LEARNING_RATES, LR_GRID
+    from wi_helpers.train import LEARNING_RATES, LR_GRID, SETTINGS
     search = json.loads((Path(__file__).resolve().parents[1] / "data" / "05_lr_search.json").read_text())
     assert search["grid"] == list(LR_GRID)
-    assert search["chosen"]["table1"] == LEARNING_RATES
-    for name, by_lr in search["scores"]["table1"].items():  # the choice is the argmin of the means
-        assert min(by_lr, key=lambda lr: np.mean(by_lr[lr])) == str(LEARNING_RATES[name])
+    for mode, exp in (("short", "table1"), ("long", "table1_long")):
+        # the stored search was made with the settings of this mode, for every row and rate
+        assert search["settings"][exp] == SETTINGS[mode].describe(), mode
+        assert search["chosen"][exp] == LEARNING_RATES[mode], mode
+        for name, by_lr in search["scores"][exp].items():  # the choice is the argmin of the means
+            assert sorted(by_lr, key=float) == [str(lr) for lr in LR_GRID]
+            assert all(len(v) == search["seeds"][exp] and None not in v for v in by_lr.values())
+            assert min(by_lr, key=lambda lr: np.mean(by_lr[lr])) == str(LEARNING_RATES[mode][name])
 
 
 def test_silhouette_data_is_one_centred_shape_per_image():

@@ -502,3 +502,31 @@ def test_presets_take_the_names_mlp_takes_and_sizes_text_is_strict():
         with pytest.raises(ValueError, match="sizes"):
             W.parse_sizes(bad)
     assert W.parse_sizes("784, 256; 10") == [784, 256, 10]
+
+
+def test_browser_changes_coalesce_into_one_update_with_the_last_value():
+    """Changes sent by the browser (applied under the widget's property lock) while the
+    kernel is busy end in one update with the last value; a change made in code updates at
+    once. Without an event loop (a script) browser-style changes update at once too."""
+    import asyncio
+
+    async def presses():
+        dash = variance_dashboard(backend="agg")
+        n0 = dash.n_updates
+        depth = dash.controls["depth"]
+        for value in (11, 12, 13, 14):
+            with depth._lock_property(value=value):  # how ipywidgets applies a browser message
+                depth.value = value
+        assert dash.n_updates == n0, "browser changes must wait for the event loop"
+        await asyncio.sleep(0.05)
+        assert dash.n_updates == n0 + 1
+        assert dash.stats.h_m2.shape == (14,) and "14 layers" in dash.status_text()
+        depth.value = 20  # in code: at once
+        assert dash.n_updates == n0 + 2 and dash.stats.h_m2.shape == (20,)
+
+    asyncio.run(presses())
+    dash = variance_dashboard(backend="agg")
+    n0 = dash.n_updates
+    with dash.controls["depth"]._lock_property(value=12):
+        dash.controls["depth"].value = 12
+    assert dash.n_updates == n0 + 1 and dash.stats.h_m2.shape == (12,)

@@ -104,12 +104,13 @@ def _first(flags) -> int | None:
 
 def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
                 *, batch: int = 256, rng: np.random.Generator | None = None,
-                weight_grads: bool = True) -> LayerStats:
+                weight_grads: bool = True, reuse: MLP | None = None) -> LayerStats:
     """Run forward and backward and collect per-layer statistics.
 
     X defaults to `batch` rows of N(0, 1) inputs and grad_output to N(0, 1) entries, both
     drawn from `rng` (the probes of the variance analyses: unit-variance input, unit-variance
     gradient arriving at the output). weight_grads=False skips dL/dW (grad_W_var is then nan).
+    `reuse` is passed to `MLP.forward` (an earlier network's forward pass on the same X).
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
@@ -122,7 +123,7 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
         # float32 net, its cast copy, counted as h[0] already) comes on top of the pass itself.
         check_footprint(net.sizes, batch, net.dtype, extra=8 * batch * net.sizes[0])
         X = rng.standard_normal((batch, net.sizes[0]))
-    out = net.forward(X)
+    out = net.forward(X, reuse=reuse)
     if grad_output is None:
         grad_output = rng.standard_normal(out.shape)
     grads = net.backward(grad_output, weight_grads=weight_grads)

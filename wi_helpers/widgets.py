@@ -35,6 +35,7 @@ a PNG snapshot of its figure with a line saying how to get the live one (see
 """
 from __future__ import annotations
 
+import asyncio
 import base64
 import html
 import io
@@ -487,6 +488,26 @@ def _load_ipympl():
     return nbagg.Canvas, nbagg.FigureManager
 
 
+# Seconds after the last frame before its snapshot is taken for saving (see below).
+SNAPSHOT_DELAY = 0.5
+
+
+def _later(delay: float, fn) -> asyncio.TimerHandle | None:
+    """Run fn() after `delay` s on the kernel's event loop, between messages; None (and fn
+    not scheduled) where no event loop runs (a script, pytest): the caller then runs it now."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+    def guarded():
+        try:
+            fn()
+        except Exception as exc:  # pragma: no cover - a callback must never raise at the loop
+            print(f"wi_helpers: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return loop.call_later(delay, guarded)
+
+
 def _keep_saved_snapshot(canvas) -> None:
     """After each frame ipympl sends, put that frame in the canvas's `_data_url` state.
 
@@ -494,18 +515,28 @@ def _keep_saved_snapshot(canvas) -> None:
     saveState on), and a Canvas restored from it (notebook reopened, kernel gone) draws its
     `_data_url`. ipympl 0.10's frontend sets `_data_url` when a frame arrives but before
     decoding it, so it holds the previous frame (blank after the first one), and its kernel
-    side stops sending `_data_url` once the frontend is up. Costs one fast PNG encode per
-    frame (~12 ms at the default size).
+    side stops sending `_data_url` once the frontend is up. The snapshot (a fast PNG encode,
+    ~12 ms, and ~130 kB to the browser) is taken `SNAPSHOT_DELAY` s after the last frame, not
+    after each one: while a slider moves, the frames go out without it.
     """
     send_binary = canvas.send_binary
+    pending: list[asyncio.TimerHandle | None] = [None]
 
-    def send_binary_then_snapshot(data):
-        send_binary(data)
+    def snapshot():
+        pending[0] = None
         buf = io.BytesIO()
         Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
                                                                  compress_level=1)
         canvas._data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
         W.DOMWidget.send_state(canvas, key="_data_url")  # ipympl's send_state drops this key
+
+    def send_binary_then_snapshot(data):
+        send_binary(data)
+        if pending[0] is not None:
+            pending[0].cancel()
+        pending[0] = _later(SNAPSHOT_DELAY, snapshot)
+        if pending[0] is None:
+            snapshot()
 
     canvas.send_binary = send_binary_then_snapshot
 
@@ -558,6 +589,8 @@ class Dashboard(W.VBox):
         self._drawn_key: tuple | None = None
         self.n_full_draws = self.n_blits = 0
         self._sim_key: tuple | None = None  # inputs of the last simulation (see _simulate)
+        self._net: MLP | None = None  # the last simulated network (lends its layers)
+        self._pending, self._scheduled = False, None  # coalesced browser changes (_on_change)
         self._build_artists()
         self.figure.canvas.mpl_connect("draw_event", self._on_draw)
         for name, widget in self.controls.items():
@@ -602,8 +635,26 @@ class Dashboard(W.VBox):
 
     # -- controls
     def _on_change(self, change) -> None:
+        # A change sent by the browser (ipywidgets holds the owner's property lock while it
+        # applies one) is coalesced: the update runs on the kernel's event loop once the
+        # messages already received are applied, so rapid key presses or a drag end in one
+        # update with the last values instead of a backlog of stale frames. A change made
+        # in code (a cell, a test) updates at once, so the next line sees its result.
+        if getattr(change["owner"], "_property_lock", None):
+            self._pending = True
+            if self._scheduled is None:
+                self._scheduled = _later(0.0, self._run_pending)
+            if self._scheduled is not None:
+                return
         self._sync_visibility()
         self.update()
+
+    def _run_pending(self) -> None:
+        self._scheduled = None
+        if self._pending:
+            self._pending = False
+            self._sync_visibility()
+            self.update()
 
     def _sync_visibility(self) -> None:
         c = self.controls
@@ -675,10 +726,10 @@ class Dashboard(W.VBox):
         self.n_updates += 1
         return True
 
-    def _network(self, p: dict[str, Any], sizes: list[int]) -> MLP:
+    def _network(self, p: dict[str, Any], sizes: list[int], reuse: MLP | None = None) -> MLP:
         return MLP(sizes, activation=p["activation"], init=p["init"], gain=p["gain"],
                    std=p["std"] if p["init"] == "normal" else None, bias_std=p["bias"],
-                   seed=p["seed"])
+                   seed=p["seed"], reuse=reuse)
 
     def _prediction(self, p: dict[str, Any], sizes: list[int]) -> Prediction | None:
         wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
@@ -696,23 +747,31 @@ class Dashboard(W.VBox):
                p["std"] if p["init"] == "normal" else None, p["bias"], p["batch"], p["seed"])
         if key == self._sim_key:
             return self._sim
-        net = self._network(p, sizes)
         rng = probe_rng(p["seed"])
         # Products of at most 1024-wide layers gain little from BLAS threads, and when other
         # processes share the cores the threads spin and an update costs 2-5x more (see
         # benchmarks/README.md).
         with single_threaded_blas():
+            # The previous network lends what the new one shares with it (same numbers, less
+            # time): one layer more or less keeps every other layer's weights and, on the same
+            # probe input, their forward pass; only the backward pass is computed in full.
+            previous = self._net
+            self._net = None  # a failure below must not leave a half-built network to reuse
+            net = self._network(p, sizes, reuse=previous)
             if self.kind == "variance":
                 # the panels show no weight gradients: skip dL/dW (one matmul per layer)
-                result = layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False)
+                result = layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False,
+                                     reuse=previous)
             else:
                 # the same probes layer_stats draws (X first, then the output gradient);
                 # layer_stats runs the forward pass, so only dL/dz is asked for again
                 X = rng.standard_normal((p["batch"], sizes[0]))
                 grad_out = rng.standard_normal((p["batch"], sizes[-1]))
-                stats = layer_stats(net, X, grad_out)
+                stats = layer_stats(net, X, grad_out, reuse=previous)
                 grads = net.backward(grad_out, weight_grads=False)
                 result = (stats, net.h[1:], grads.z)
+            del previous
+        self._net = net
         self._sim_key, self._sim = key, result
         return result
 

@@ -1,0 +1,282 @@
+"""Real-browser benchmark: key press -> new status text and key press -> new figure pixels.
+
+    python benchmarks/bench_browser.py [--presses 12] [--settle-ms 400]
+
+Starts JupyterLab (a temporary copy of the notebooks, as tests/test_browser.py does, with
+tools/lab_harness.py) and headless Chromium, runs a generated notebook holding
+
+* the explorer's main dashboard (`variance_dashboard()`) at its defaults (10 x 256 x 256),
+* the same dashboard at the deepest allowed network (starting at depth 88 of 100),
+* the same dashboard with the orthogonal init (defaults otherwise),
+* the naive approach on the same work: `ipywidgets.interactive_output` with a depth slider,
+  which builds a new pyplot figure each time (same computation, same three panels, same
+  plotting code, `tight_layout`) and shows it with the inline backend (a PNG in the output),
+
+and presses ArrowRight on each depth slider. In the page, a keydown listener stamps the
+press, a MutationObserver stamps the status text's change (for the naive approach: the
+output's text) and the figure is stamped at the animation frame after its new pixels are
+drawn (ipympl: after its `drawImage` of the frame received from the kernel; naive: after the
+new <img> is decoded). Between presses the page is left alone for --settle-ms, so that
+presses do not overlap. It prints the medians (and max) side by side.
+
+Then the coalescing check: 8 ArrowRight presses 40 ms apart on the default dashboard and on
+the naive one; it prints how long after the *last* press the figure showed the final depth
+and how many frames were drawn on the way (a backlog shows as one frame per press and a long
+wait).
+
+Timings, not tests: on a shared machine they move by a factor of 2. The load average is
+printed with them.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("wi_lab_harness", REPO / "tools" / "lab_harness.py")
+lab_harness = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lab_harness)
+
+SETUP = """\
+import time
+import ipywidgets as W
+import matplotlib.pyplot as plt
+from IPython.display import display
+from wi_helpers import layer_stats, plots, widgets
+from wi_helpers.widgets import variance_dashboard
+%matplotlib inline
+"""
+
+DASHBOARD = """\
+d = variance_dashboard({preset})
+d.add_class("bench-{name}")
+d
+"""
+
+# The naive approach, as benchmarks/bench_dashboard.py times it in the kernel alone.
+NAIVE = """\
+p = dict(widgets.DEFAULTS)
+helper = widgets.Dashboard.__new__(widgets.Dashboard)  # only for its compute helpers
+slider = W.IntSlider(value=10, min=1, max=100, description="depth L", continuous_update=False)
+slider.add_class("wi-depth")
+
+def show(depth):
+    q = dict(p, depth=depth)
+    sizes = widgets.network_sizes("constant", depth, q["width"])
+    net = widgets.Dashboard._network(helper, q, sizes)
+    stats = layer_stats(net, batch=q["batch"], rng=widgets.probe_rng(q["seed"]), weight_grads=False)
+    prediction = widgets.Dashboard._prediction(helper, q, sizes)
+    print(" ".join(widgets.describe(q, sizes, stats, prediction)))
+    fig, axes = plt.subplots(1, 3, figsize=(9.6, 4.4), dpi=widgets.FIGURE_DPI,
+                             gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
+    plots._VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
+    fig.suptitle(widgets._sizes_text(sizes), fontsize=plots.TITLE)
+    fig.tight_layout()
+    plt.show()
+
+out = W.interactive_output(show, {"depth": slider})
+box = W.VBox([slider, out])
+box.add_class("bench-naive")
+box
+"""
+
+CASES = [  # name, preset of variance_dashboard (None: the naive approach)
+    ("default", ""),
+    ("deepest", "depth=88"),
+    ("orthogonal", 'init="orthogonal"'),
+    ("naive", None),
+]
+
+INSTALL_JS = """() => {
+  if (window.__bench) return;
+  const b = window.__bench = {key: 0, events: []};
+  document.addEventListener('keydown', () => { b.key = performance.now(); }, true);
+  const stamp = (root, kind) => b.events.push({root, kind, t: performance.now()});
+  const rootOf = (el) => {
+    const r = el && el.closest && el.closest('[class*="bench-"]');
+    if (!r) return null;
+    const m = [...r.classList].find((c) => c.startsWith('bench-'));
+    return m ? m.slice(6) : null;
+  };
+  // ipympl draws each frame it receives with drawImage on its canvas: stamp the next frame
+  const draw = CanvasRenderingContext2D.prototype.drawImage;
+  CanvasRenderingContext2D.prototype.drawImage = function (...args) {
+    const root = rootOf(this.canvas);
+    const out = draw.apply(this, args);
+    if (root) requestAnimationFrame(() => stamp(root, 'figure'));
+    return out;
+  };
+  new MutationObserver((records) => {
+    for (const rec of records) {
+      const el = rec.target.nodeType === 1 ? rec.target : rec.target.parentElement;
+      const root = rootOf(el);
+      if (!root) continue;
+      if (root !== 'naive') {
+        if (el.closest('.wi-status')) stamp(root, 'status');
+        continue;
+      }
+      for (const node of rec.addedNodes) {
+        if (node.nodeType !== 1) continue;
+        const imgs = node.tagName === 'IMG' ? [node] : [...node.querySelectorAll('img')];
+        for (const img of imgs)
+          img.decode().then(() => requestAnimationFrame(() => stamp(root, 'figure')), () => {});
+        if (node.innerText && node.innerText.trim()) stamp(root, 'status');
+      }
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def _notebook(path: Path) -> None:
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell(SETUP)]
+    for name, preset in CASES:
+        src = NAIVE if preset is None else DASHBOARD.format(preset=preset, name=name)
+        cells.append(nbformat.v4.new_code_cell(src))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def _events(page, root: str, kind: str, after: float) -> list[float]:
+    return page.evaluate("([root, kind, after]) => window.__bench.events"
+                         ".filter((e) => e.root === root && e.kind === kind && e.t > after)"
+                         ".map((e) => e.t)", [root, kind, after])
+
+
+def _press(page, root: str, key: str = "ArrowRight", timeout_s: float = 30) -> tuple[float, float]:
+    """One press; (key -> status, key -> figure) in ms, once both have happened."""
+    page.keyboard.press(key)
+    t_key = page.evaluate("() => window.__bench.key")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status, figure = _events(page, root, "status", t_key), _events(page, root, "figure", t_key)
+        if status and figure:
+            return status[0] - t_key, figure[0] - t_key
+        page.wait_for_timeout(20)
+    raise RuntimeError(f"{root}: no status and figure change within {timeout_s} s of a key press")
+
+
+def _handle(page, root: str):
+    return page.locator(f".bench-{root} .wi-depth .noUi-handle, .bench-{root} .wi-depth "
+                        "input[type=range]").first
+
+
+def _measure(page, root: str, presses: int, settle_ms: int) -> dict:
+    handle = _handle(page, root)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.wait_for_timeout(settle_ms)
+    _press(page, root)  # warm-up (first draws, caches)
+    page.wait_for_timeout(settle_ms)
+    status, figure = [], []
+    for _ in range(presses):
+        s, f = _press(page, root)
+        status.append(s), figure.append(f)
+        page.wait_for_timeout(settle_ms)
+    return {"status": status, "figure": figure}
+
+
+def _rapid(page, root: str, n: int = 8, gap_ms: int = 40, quiet_s: float = 3.0) -> dict:
+    """n presses gap_ms apart: time from the last press to the last frame, frames drawn."""
+    handle = _handle(page, root)
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    page.wait_for_timeout(500)
+    t_first = None
+    for i in range(n):
+        page.keyboard.press("ArrowRight")
+        if i == 0:
+            t_first = page.evaluate("() => window.__bench.key")
+        page.wait_for_timeout(gap_ms)
+    t_last = page.evaluate("() => window.__bench.key")
+    # wait until no new frame for quiet_s
+    last_count, still_since = -1, time.monotonic()
+    while time.monotonic() - still_since < quiet_s:
+        count = len(_events(page, root, "figure", t_first))
+        if count != last_count:
+            last_count, still_since = count, time.monotonic()
+        page.wait_for_timeout(50)
+    frames = _events(page, root, "figure", t_first)
+    return {"frames": len(frames), "last_key_to_last_frame": (frames[-1] - t_last) if frames else None}
+
+
+def _fmt(values: list[float]) -> str:
+    return f"{statistics.median(values):6.0f} (max {max(values):5.0f})"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--presses", type=int, default=12)
+    ap.add_argument("--settle-ms", type=int, default=400)
+    ap.add_argument("--json", type=Path, help="also write the raw timings here")
+    args = ap.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    load0 = os.getloadavg()
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        nb_path = Path(tmp) / "bench_browser.ipynb"
+        _notebook(nb_path)
+        server = lab_harness.LabServer(Path(tmp) / "lab", nb_path, log_name="bench-browser-jupyterlab.log")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(lab_harness.CHROMIUM), headless=True,
+                                         args=lab_harness.CHROMIUM_ARGS)
+            try:
+                server.start()
+                context = browser.new_context(viewport={"width": 1280, "height": 800})
+                page = context.new_page()
+                page.goto(server.lab_url(), wait_until="domcontentloaded")
+                page.locator("#jp-main-statusbar").get_by_text(lab_harness.KERNEL_IDLE).wait_for(
+                    timeout=90_000)
+                page.evaluate(INSTALL_JS)
+                page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+                page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+                for name, _ in CASES:
+                    root = page.locator(f".bench-{name}").first
+                    root.wait_for(state="attached", timeout=120_000)
+                page.locator("#jp-main-statusbar").get_by_text(lab_harness.KERNEL_IDLE).wait_for(
+                    timeout=120_000)
+                for name, _ in CASES:
+                    print(f"measuring {name} ...", file=sys.stderr, flush=True)
+                    results[name] = _measure(page, name, args.presses, args.settle_ms)
+                for name in ("default", "naive"):
+                    results[f"rapid {name}"] = _rapid(page, name)
+                context.close()
+            finally:
+                browser.close()
+                server.stop()
+    load1 = os.getloadavg()
+    print(f"\nkey -> change in the browser, ms, median of {args.presses} presses "
+          f"(load average {load0[0]:.1f} before, {load1[0]:.1f} after)\n")
+    print(f"| {'setting':<28} | {'key -> status':>20} | {'key -> figure':>20} |")
+    print(f"|{'-' * 30}|{'-' * 22}|{'-' * 22}|")
+    labels = {"default": "dashboard, 10 x 256 x 256", "deepest": "dashboard, 89-100 x 256",
+              "orthogonal": "dashboard, orthogonal init", "naive": "naive interact, 10 x 256"}
+    for name, _ in CASES:
+        r = results[name]
+        print(f"| {labels[name]:<28} | {_fmt(r['status']):>20} | {_fmt(r['figure']):>20} |")
+    print("\n8 presses 40 ms apart (coalescing):")
+    for name in ("default", "naive"):
+        r = results[f"rapid {name}"]
+        last = r["last_key_to_last_frame"]
+        print(f"  {name:<8} frames drawn {r['frames']:>2}, last press -> last frame "
+              f"{'-' if last is None else f'{last:.0f} ms'}")
+    if args.json:
+        args.json.write_text(json.dumps({"load": [load0, load1], **results}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
