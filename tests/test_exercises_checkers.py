@@ -34,9 +34,10 @@ NUMBER_CASES = [
                                                      (1.0, "")]),
     (nb01.check_float32_overflow_layer, 29.0, [(400.0, "per-layer factor"), (38.0, ""), (308.0, "")]),
     (nb02.check_slope_product, 0.25 ** 5, [(0.5 ** 5, "sigma(0) = 1/2"), (1.25, "added the slopes"),
-                                           (1.0, "tanh's slope")]),
+                                           (1.0, "tanh's slope"), (0.25 ** 10, "squared each slope")]),
     (nb02.check_preactivation_variance, 500 * (0.04 + 0.25), [(20.0, "second moment"), (250.0, "squared"),
-                                                              (math.sqrt(145), "standard deviation")]),
+                                                              (math.sqrt(145), "standard deviation"),
+                                                              (500 * 0.54, "mean itself")]),
     (nb03.check_lecun_slope, 1.7159 * 2 / 3, [(1.7159, "inner derivative"), (2 / 3, "outer factor"),
                                               (1.0, "tanh's own slope"), (0.25, "")]),
     (nb03.check_single_signed_probability, 2 * 0.5 ** 10, [(0.5 ** 10, "all-negative"), (1.0, "logistic"),
@@ -176,8 +177,11 @@ def test_saturated():
     assert nb02.check_saturated(lambda h: (h < 0.015) | (h > 0.985))
     tanh_rule = repr(nb02.check_saturated(lambda h: np.abs(h) > 0.97))
     assert "tanh's rule" in tanh_rule
-    assert not nb02.check_saturated(lambda h: h > 0.985)  # forgets the lower asymptote
-    for text in (tanh_rule, repr(nb02.check_saturated(lambda h: np.abs(h - 0.5) > 0.45))):
+    upper_only = repr(nb02.check_saturated(lambda h: h > 0.985))  # forgets the lower asymptote
+    lower_only = repr(nb02.check_saturated(lambda h: h < 0.015))
+    assert "only the upper asymptote" in upper_only and "only the lower asymptote" in lower_only
+    for text in (tanh_rule, upper_only, lower_only,
+                 repr(nb02.check_saturated(lambda h: np.abs(h - 0.5) > 0.45))):
         assert "0.015" not in text and "0.985" not in text and "0.485" not in text
 
 

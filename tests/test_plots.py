@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from wi_helpers import (MLP, jacobian_singular_values, layer_histograms, layer_stats, linear_theory,
                         mean_field, scheme_weight_var)
 from wi_helpers import plots
+from wi_helpers.activations import saturation_fraction
 
 
 def _stats(sizes, activation="tanh", init="glorot_uniform", *, std=None, dtype=np.float64,
@@ -248,9 +249,30 @@ def test_saturation_plot(tanh_standard):
     sims = _sim(fig.axes[0])
     np.testing.assert_array_equal(sims[0].get_ydata(), s1.saturation)
     np.testing.assert_array_equal(sims[1].get_xdata(), np.arange(1, 5))
-    assert "0.97" in _caption(fig) and "dead" in _caption(fig)
+    assert "|h| > 0.97" in _caption(fig) and "dead" in _caption(fig)
+    assert "half-range" in _caption(fig)
     lo, hi = fig.axes[0].get_ylim()
     assert -0.1 < lo <= 0 and 1 <= hi < 1.1
+
+
+def test_saturation_caption_names_only_the_activations_shown():
+    _, logistic = _stats([64] * 4, "sigmoid", "standard")
+    fig = plots.saturation_plot({"a": logistic, "b": logistic})
+    _render(fig)
+    caption = " ".join(_caption(fig).split())  # the caption is wrapped to the figure's width
+    # the thresholds are the ones saturation_fraction applies, in the logistic's terms
+    assert "h < 0.015 or h > 0.985" in caption
+    for h, saturated in ((0.015 + 1e-9, 0.0), (0.015 - 1e-9, 1.0), (0.985 - 1e-9, 0.0),
+                         (0.985 + 1e-9, 1.0)):  # the thresholds saturation_fraction applies
+        assert saturation_fraction("sigmoid", np.zeros((1, 1)), np.array([[h]])) == saturated
+    assert "ReLU" not in caption and "dead" not in caption and "|h|" not in caption
+    assert "half-range" in caption
+    text = plots.saturation_rule(["relu", "leaky_relu"])
+    assert "asymptote" not in text and "ReLU and leaky ReLU: dead unit" in text
+    assert plots.saturation_rule(["linear"]) == "Linear units never saturate"
+    assert "LeCun tanh: |h| > 1.664" in plots.saturation_rule(["lecun_tanh", "tanh"])
+    with pytest.raises(ValueError, match="activation"):
+        plots.saturation_rule(["sigmoidd"])
 
 
 def test_jacobian_spectrum_plot(tanh_standard):

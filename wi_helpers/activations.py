@@ -128,15 +128,16 @@ def get_activation(name: str | Activation) -> Activation:
     return _ACTIVATIONS[key]
 
 
-# A saturating unit counts as saturated when its output is within 3% of an asymptote:
-# |tanh| > 0.97, i.e. its slope is below 6% of the slope at 0 (the measure of Glorot &
-# Bengio's Fig. 3 and of makemore's "|h| > 0.97"). The logistic is a shifted, halved tanh
-# (sigma(z) = (1 + tanh(z/2))/2), so the same rule reads sigma < 0.015 or sigma > 0.985.
+# A saturating unit counts as saturated when its output is within 3% of the half-range from
+# an asymptote: |tanh| > 0.97, i.e. its slope is below 6% of the slope at 0 (makemore's
+# "|h| > 0.97"; Glorot & Bengio's Fig. 3 plots 98th percentiles instead). The logistic is a
+# shifted, halved tanh (sigma(z) = (1 + tanh(z/2))/2), so the same rule reads sigma < 0.015
+# or sigma > 0.985.
 SATURATION_LEVEL = 0.97
 
 
 def saturation_fraction(act: Activation | str, z: Array, h: Array) -> float:
-    """Fraction of saturated units: output within 3% of an asymptote; for ReLU, dead units.
+    """Fraction of saturated units (within 3% of the half-range from an asymptote); ReLU: dead.
 
     Saturating activations (sigmoid, tanh, lecun_tanh, softsign): the fraction of all
     (example, unit) entries with |h - offset| > 0.97 * h_max. ReLU and leaky ReLU have no

@@ -39,7 +39,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-from .activations import SATURATION_LEVEL
+from .activations import SATURATION_LEVEL, get_activation
 from .dashboard_state import DashboardState, dashboard_state
 from .stats import LayerStats, layer_histograms
 from .theory import Prediction
@@ -76,8 +76,33 @@ SYMBOLS = {
     "grad_W_var": r"$\mathrm{Var}[\partial L/\partial W_l]$",
     "saturation": "fraction saturated",
 }
-SATURATION_RULE = (f"Saturated: output within {100 * (1 - SATURATION_LEVEL):.0f}% of an asymptote "
-                   f"(|h - c| > {SATURATION_LEVEL} h_max); ReLU: dead unit (z <= 0 on the whole batch)")
+_ACTIVATION_LABELS = {"sigmoid": "logistic", "lecun_tanh": "LeCun tanh", "relu": "ReLU",
+                      "leaky_relu": "leaky ReLU"}
+
+
+def saturation_rule(activations: Sequence[str]) -> str:
+    """The saturation rule in words for the given activations only (a figure's caption)."""
+    names = [get_activation(a).name for a in activations]
+    rules = []
+    for name in dict.fromkeys(names):
+        act = get_activation(name)
+        if act.h_max is None:
+            continue
+        label = _ACTIVATION_LABELS.get(name, name)
+        if act.h_offset:
+            low = act.h_offset - SATURATION_LEVEL * act.h_max
+            high = act.h_offset + SATURATION_LEVEL * act.h_max
+            rules.append(f"{label}: h < {low:.3g} or h > {high:.3g}")
+        else:
+            rules.append(f"{label}: |h| > {SATURATION_LEVEL * act.h_max:.4g}")
+    parts = []
+    if rules:
+        parts.append(f"Saturated: output within {100 * (1 - SATURATION_LEVEL):.0f}% of the "
+                     f"half-range from an asymptote ({'; '.join(rules)})")
+    dead = [_ACTIVATION_LABELS[n] for n in dict.fromkeys(names) if n in ("relu", "leaky_relu")]
+    if dead:
+        parts.append(f"{' and '.join(dead)}: dead unit (z <= 0 on the whole batch)")
+    return "; ".join(parts) if parts else "Linear units never saturate"
 
 
 def _color(i: int) -> str:
@@ -585,7 +610,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
     panel.legend(entries)
     caption = "\n".join(n + "." for n in notes + edge) or "All values finite and above float precision."
     if quantity == "saturation":
-        caption += f"\n{SATURATION_RULE}."
+        caption += f"\n{saturation_rule([s.activation for s, _ in profiles.values()])}."
     _caption(fig, caption)
     _title(fig, title)
     return fig
@@ -703,7 +728,10 @@ def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None =
 
 def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | None = None,
                     fig: FigureBase | None = None) -> FigureBase:
-    """Fraction of saturated (ReLU: dead) units per layer, one line per network, y in [0, 1]."""
+    """Fraction of saturated (ReLU: dead) units per layer, one line per network, y in [0, 1].
+
+    The caption states the rule only for the activations shown.
+    """
     if not isinstance(stats_by_name, Mapping) or not stats_by_name:
         raise ValueError("stats_by_name must be a non-empty dict {name: LayerStats}")
     for name, stats in stats_by_name.items():
@@ -721,7 +749,8 @@ def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | Non
     panel.legend([(f"{name} ({stats_by_name[name].activation})",
                    dict(color=_color(i), linewidth=LINE, marker="o", markersize=MARKER))
                   for i, name in enumerate(names)])
-    _caption(fig, SATURATION_RULE + ("." if not notes else ".\n" + "; ".join(notes)))
+    rule = saturation_rule([s.activation for s in stats_by_name.values()])
+    _caption(fig, rule + ("." if not notes else ".\n" + "; ".join(notes)))
     _title(fig, title)
     return fig
 

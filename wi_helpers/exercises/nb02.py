@@ -36,6 +36,8 @@ def check_slope_product(answer: Any, *, show_answer: bool = False) -> CheckResul
              "slope per layer as the chain rule does.",
         traps={
         0.5 ** SLOPE_LAYERS: "you used sigma(0) = 1/2, the value; the slope is sigma'(0) = 1/4.",
+        slope0 ** (2 * SLOPE_LAYERS): "you squared each slope: that is the factor on the "
+                                      "gradient's variance; the question asks for the gradient.",
         slope0 * SLOPE_LAYERS: "you added the slopes; the chain rule multiplies them.",
         1.0: "you used tanh's slope at 0; the logistic's is smaller.",
     })
@@ -56,6 +58,8 @@ def check_preactivation_variance(answer: Any, *, show_answer: bool = False) -> C
         FAN_IN * WEIGHT_VAR * H_VAR: "you used Var[h]; a sum of W h needs the second moment "
                                      "E[h^2], which includes the mean's square.",
         FAN_IN * WEIGHT_VAR * H_MEAN: "you used the mean; it enters squared, through E[h^2].",
+        FAN_IN * WEIGHT_VAR * (H_VAR + H_MEAN): "you added the mean itself to the variance; it "
+                                                "enters squared.",
         math.sqrt(expected): "a standard deviation; the question asks for the variance.",
     })
 
@@ -70,9 +74,10 @@ def check_top_layer_direction(answer: Any, *, show_answer: bool = False) -> Chec
         traps={"0.5": "0.5 is where the lower layers stay; the top layer moves away from it.",
                "1": "you read the top layer's curve the other way up; look at it again."},
         why=("Glorot & Bengio (2010) saw the top hidden layer driven to 0, its lower end, not to 1, "
-             "while the lower layers stayed above 0.5. Their account: early on the softmax does best "
-             "by relying on its biases, so learning pushes the top layer's contribution W h, hence "
-             "h, towards 0; the logistic's non-zero mean (0.5) is the root of it."))
+             "while the lower layers stayed above 0.5. Their hypothesis: early on the softmax does "
+             "best by relying on its biases, so learning pushes the top layer's contribution W h, "
+             "hence h, towards 0; for the logistic, 0 is its saturated end (for tanh it would be "
+             "the steep middle). Our small run showed the push, not yet the saturation."))
 
 
 def _saturated(h: np.ndarray) -> np.ndarray:
@@ -90,18 +95,24 @@ SATURATION_CASES = (
 
 
 def check_saturated(fn: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 4: a function saturated(h) marking sigmoid outputs within 3% of an asymptote."""
+    """Ex. 4: a function saturated(h) marking sigmoid outputs within 3% of the half-range from 0 or 1."""
     low, high = 0.5 - SATURATION_LEVEL * 0.5, 0.5 + SATURATION_LEVEL * 0.5
     return check_function(
         fn, _saturated, SATURATION_CASES, name="saturated", rtol=0, atol=0,
         show_answer=show_answer, solution=f"np.abs(h - 0.5) > {SATURATION_LEVEL} * 0.5.",
-        hint="the rule is stated for tanh's range (-1, 1); the logistic's range is (0, 1), "
-             "centred at 0.5 and half as wide. Return a boolean array of h's shape.",
+        hint="measure each output's distance from the centre of the logistic's range (0, 1) and "
+             "compare it with 97% of that range's half-width; both asymptotes count. Return a "
+             "boolean array of h's shape.",
         traps=[(lambda h: np.abs(np.asarray(h)) > SATURATION_LEVEL,
                 "you used tanh's rule |h| > 0.97; shift and scale it to the logistic's range."),
                (lambda h: np.abs(np.asarray(h) - 0.5) > SATURATION_LEVEL,
-                "you centred at 0.5 but kept tanh's half-range 1; the logistic's is 0.5.")],
-        why=(f"a logistic unit is saturated when its output is within 3% of an asymptote: "
+                "you centred at 0.5 but kept tanh's half-range 1; the logistic's is 0.5."),
+               (lambda h: np.asarray(h) > 0.5 + SATURATION_LEVEL * 0.5,
+                "you marked only the upper asymptote; outputs near 0 are saturated too."),
+               (lambda h: np.asarray(h) < 0.5 - SATURATION_LEVEL * 0.5,
+                "you marked only the lower asymptote; outputs near 1 are saturated too.")],
+        why=(f"a logistic unit is saturated when its output is within 3% of the half-range "
+             f"(0.5) from an asymptote: "
              f"|h - 0.5| > {SATURATION_LEVEL} * 0.5, i.e. h < {low:.3f} or h > {high:.3f}, where "
              "its slope h(1 - h) is below 6% of the slope at 0. Return a boolean (or 0/1) array "
              "of the same shape as h."))
