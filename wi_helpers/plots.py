@@ -105,8 +105,12 @@ def saturation_rule(activations: Sequence[str]) -> str:
     return "; ".join(parts) if parts else "Linear units never saturate"
 
 
+# Line colours: Okabe-Ito without its yellow, which fades on white and on a projector.
+LINE_COLORS = OKABE_ITO[:7]
+
+
 def _color(i: int) -> str:
-    return OKABE_ITO[i % len(OKABE_ITO)]
+    return LINE_COLORS[i % len(LINE_COLORS)]
 
 
 def _style_axes(ax, xlabel: str, ylabel: str, *, integer_x: bool = True) -> None:
@@ -645,24 +649,40 @@ class _HistogramArtists:
         return list(self.lines)
 
     def colors(self, n: int) -> np.ndarray:
-        # stop at 0.9: viridis' last yellow is hard to see on white
-        return self.cmap(np.linspace(0.0, 0.9, n)) if n > 1 else self.cmap([0.0])
+        if n <= len(LINE_COLORS) and self.colorbar is None:
+            # few layers, keyed by a legend: distinct colour-blind-safe colours
+            return np.array([matplotlib.colors.to_rgba(c) for c in LINE_COLORS[:n]])
+        # many layers: a sequential map (stop at 0.85: viridis' yellow end fades on white and
+        # on a projector); neighbours also alternate solid and dashed (see update)
+        return self.cmap(np.linspace(0.0, 0.85, n)) if n > 1 else self.cmap([0.0])
 
     def update(self, values: Sequence[np.ndarray], *, bins: int = 60,
                range: tuple[float, float] | None = None, labels: Sequence[str] | None = None) -> str:
         """Redraw the densities; returns the caption text (non-finite values dropped, counted)."""
         beyond = 0
+        zeros_note = ""
+        signed = [np.asarray(v, dtype=np.float64).ravel() for v in values]
+        finite_all = np.concatenate([v[np.isfinite(v)] for v in signed]) if signed else np.zeros(0)
+        if range is None and finite_all.size and finite_all.min() >= 0:
+            # non-negative values (ReLU outputs): the axis starts at 0, and the exact zeros of
+            # inactive units, a spike at 0 that would flatten every other curve, are counted
+            # in the caption instead of drawn
+            share = float(np.mean(finite_all == 0))
+            if share > 0.05:
+                signed = [v[v != 0] for v in signed]
+                zeros_note = (f" Exact zeros ({100 * share:.0f}% of the values: inactive units) "
+                              "are not drawn; the curves are densities of the non-zero values.")
         if range is None:
             # layer_histograms' default range, capped: near the float maximum the bin width
             # times the sample count overflows; values beyond the cap are counted in the caption
-            pooled = np.concatenate([np.abs(np.asarray(v, dtype=np.float64)).ravel()
-                                     for v in values]) if len(values) else np.zeros(0)
+            pooled = np.concatenate([np.abs(v) for v in signed]) if signed else np.zeros(0)
             pooled = pooled[np.isfinite(pooled)]
             a = float(np.percentile(pooled, 99.5)) if pooled.size else 1.0
             a = min(a, _HIST_MAX) if a > 0 else 1.0
-            range = (-a, a)
+            nonneg = finite_all.size > 0 and finite_all.min() >= 0
+            range = (0.0, a) if nonneg else (-a, a)
             beyond = int(np.count_nonzero(pooled > _HIST_MAX))
-        counts, edges = layer_histograms(list(values), bins=bins, range=range)
+        counts, edges = layer_histograms(signed, bins=bins, range=range)
         centres = 0.5 * (edges[:-1] + edges[1:])
         n = len(values)
         while len(self.lines) < n:
@@ -674,6 +694,7 @@ class _HistogramArtists:
             if i < n:
                 line.set_data(centres, counts[i])
                 line.set_color(colors[i])
+                line.set_linestyle("--" if i % 2 and len(colors) > len(LINE_COLORS) else "-")
                 # above the spines (2.5), as the variance panels' lines: the same picture
                 # whether drawn with the axes or blitted over them (the dashboards)
                 line.set_zorder(3 + i / max(n, 1))
