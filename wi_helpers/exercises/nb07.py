@@ -29,16 +29,23 @@ def leaky_std(answer: Any = None, *, show_answer: bool = False, a: float = 0.5) 
         why="std = sqrt(2/((1 + a^2) fan_in)).")
 
 
-def torch_default_factor(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 2: per-layer factor on E[z^2] of a ReLU MLP under nn.Linear's default init."""
+def torch_default_to_he(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
+    """Ex. 2: the factor on nn.Linear's default weights that meets He's condition in a ReLU MLP."""
+    # The body states the default's per-layer factor 1/6; the exercise asks for the step past it.
+    factor = 0.5 * FAN_IN * torch_linear_default_var(FAN_IN)
     return check_number(
-        answer, 0.5 * FAN_IN * torch_linear_default_var(FAN_IN), name="nn.Linear default factor",
-        rtol=0.02, show_answer=show_answer,
-        hint="multiply fan_in Var[W] (uniform on [-b, b] has variance b^2/3) by ReLU's factor.",
-        traps={1 / 3: "fan_in Var[W] alone; ReLU also halves the second moment.",
-               0.5: "LeCun's variance 1/fan_in; the default's uniform bound is 1/sqrt(fan_in).",
-               1.0: "He's condition; the default is not He's init."},
-        why="(1/2) x fan_in x 1/(3 fan_in) = 1/6 per layer.")
+        answer, 1 / math.sqrt(factor), name="nn.Linear default to He", rtol=0.02,
+        show_answer=show_answer,
+        hint="find the default's per-layer factor on E[h^2] first; scaling every weight by c "
+             "multiplies that factor by c^2.",
+        traps={1 / factor: "the factor on the variance; the weights themselves scale by its "
+               "square root.",
+               math.sqrt(3.0): "the step to fan_in Var[W] = 1 (LeCun's); ReLU also halves the "
+               "second moment.",
+               math.sqrt(2.0): "LeCun-to-He; the default's variance is 1/(3 fan_in), not 1/fan_in.",
+               factor: "the default's per-layer factor itself; the question asks what undoes it."},
+        why="the default's factor is (1/2) x fan_in x 1/(3 fan_in) = 1/6 per layer; weights times "
+            "c give c^2/6, so c = sqrt 6.")
 
 
 def telescoping(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
