@@ -458,3 +458,26 @@ def test_reuse_refuses_a_non_network():
     net = MLP([4, 4], seed=0)
     with pytest.raises(TypeError, match="reuse must be an MLP"):
         net.forward(np.ones((2, 4)), reuse=[1])
+
+
+def test_fan_mode_picks_the_fan_of_he_and_lecun():
+    """He and LeCun divide by fan_in or fan_out (PyTorch's kaiming_*(mode=...)): sampled
+    variances against 2/fan and 1/fan; other schemes refuse a mode they do not use."""
+    rng = np.random.default_rng(0)
+    for scheme, k in (("he_normal", 2.0), ("he_uniform", 2.0), ("lecun_normal", 1.0)):
+        for mode, fan in (("fan_in", 300), ("fan_out", 200)):
+            assert weight_std(scheme, 300, 200, mode=mode) == pytest.approx(np.sqrt(k / fan))
+            W = init_weights(scheme, 300, 200, rng=rng, mode=mode)
+            assert W.var() == pytest.approx(k / fan, rel=0.02)
+    with pytest.raises(ValueError, match="mode='fan_out' is only used by he_uniform"):
+        weight_std("glorot_uniform", 3, 4, mode="fan_out")
+    with pytest.raises(ValueError, match="mode must be one of|mode"):
+        weight_std("he_normal", 3, 4, mode="fan_avg")
+    with pytest.raises(ValueError, match="fan_mode"):
+        MLP([4, 4], init="he_normal", fan_mode="avg")
+    net = MLP([64, 16, 16], init="he_normal", fan_mode="fan_out", seed=0)
+    assert net.weights[0].std() == pytest.approx(np.sqrt(2 / 16), rel=0.05)
+    # a different fan mode is a different network: never lent by reuse
+    other = MLP([64, 16, 16], init="he_normal", seed=0, reuse=net)
+    assert other.weights[0] is not net.weights[0]
+    assert other.weights[0].std() == pytest.approx(np.sqrt(2 / 64), rel=0.05)

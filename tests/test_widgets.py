@@ -100,11 +100,16 @@ def test_init_and_activation_changes(dash):
     assert "Dead units" in dash.status_text()
 
 
-def test_std_control_only_for_normal_init():
+def test_std_control_in_view_but_disabled_unless_init_is_normal():
     d = variance_dashboard(backend="agg", controls=("depth", "init", "std"), width=32, batch=32)
-    assert _shown(d) == {"depth", "init"}
+    assert _shown(d) == {"depth", "init", "std"}  # in view: the notebooks tell learners to use it
+    assert d.controls["std"].disabled and "(normal)" in d.controls["std"].description
+    assert "init = normal" in d.controls["std"].tooltip
+    before = d.stats.h_m2.copy()
+    d.controls["std"].value = 2.0  # unused by glorot_uniform: the same network
+    np.testing.assert_array_equal(d.stats.h_m2, before)
     d.controls["init"].value = "normal"
-    assert _shown(d) == {"depth", "init", "std"}
+    assert _shown(d) == {"depth", "init", "std"} and not d.controls["std"].disabled
     d.controls["std"].value = 0.5
     stats = _expected([32] * 11, init="normal", std=0.5, batch=32)
     np.testing.assert_array_equal(_sim(d.figure.axes[0]).get_ydata(), stats.h_m2)
@@ -123,7 +128,9 @@ def test_controls_subset_hides_the_others_and_keeps_presets():
 
 def test_custom_sizes_and_invalid_text(dash):
     dash.controls["shape"].value = "custom"
-    assert "sizes" in _shown(dash) and dash.controls["depth"].disabled
+    # the typed sizes replace depth and width: those sliders leave the view rather than
+    # show values that are not in use
+    assert "sizes" in _shown(dash) and not {"depth", "width"} & _shown(dash)
     dash.controls["sizes"].value = "100, 50, 50, 10"
     stats = _expected([100, 50, 50, 10], batch=64)
     ydata = _sim(dash.figure.axes[0]).get_ydata()
@@ -166,6 +173,8 @@ def test_cap_refuses_too_large_settings_before_computing(dash):
     text = dash.status_text()
     assert "Too large for a live dashboard" in text and f"needs {need / 2**20:.0f} MB" in text
     assert "Nothing was computed" in text
+    # the sliders now read 40 layers: the status names the network still in view
+    assert "still shows the previous network (10 layers of width 512" in text, text
     assert dash.n_updates == n  # nothing drawn
     np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), ydata)
     assert dash.update() is False
@@ -530,3 +539,22 @@ def test_browser_changes_coalesce_into_one_update_with_the_last_value():
     with dash.controls["depth"]._lock_property(value=12):
         dash.controls["depth"].value = 12
     assert dash.n_updates == n0 + 1 and dash.stats.h_m2.shape == (12,)
+
+
+def test_fan_mode_control_for_he_and_lecun_only():
+    d = variance_dashboard(backend="agg", activation="relu", init="he_normal", depth=30,
+                           shape="expanding", width=256, batch=64)
+    assert not d.controls["fan_mode"].disabled and "(fan_in)" in d.status_text()
+    fwd_in = d.stats.h_m2.copy()
+    d.controls["fan_mode"].value = "fan_out"
+    sizes = widgets.network_sizes("expanding", 30, 256)
+    expected = layer_stats(MLP(sizes, activation="relu", init="he_normal", fan_mode="fan_out",
+                               seed=0), batch=64, rng=widgets.probe_rng(0), weight_grads=False)
+    np.testing.assert_array_equal(d.stats.grad_h_var, expected.grad_h_var)
+    assert "(fan_out)" in d.status_text() and not np.array_equal(d.stats.h_m2, fwd_in)
+    wv = scheme_weight_var(sizes, "he_normal", mode="fan_out")
+    np.testing.assert_allclose(d.prediction.grad_h_var,
+                               mean_field(sizes, "relu", wv, batch=64).grad_h_var)
+    d.controls["init"].value = "glorot_uniform"  # Glorot has its own rule: the control rests
+    assert d.controls["fan_mode"].disabled and "(He)" in d.controls["fan_mode"].description
+    assert "(fan_out)" not in d.status_text()

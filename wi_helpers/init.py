@@ -48,12 +48,27 @@ def _check_positive_number(name: str, value: object, *, allow_zero: bool = True)
     return check_real(name, value, min=0, include_min=allow_zero)
 
 
+FAN_MODES: tuple[str, ...] = ("fan_in", "fan_out")
+# The schemes whose scale is one fan (PyTorch's kaiming_* `mode`, Keras' VarianceScaling `mode`);
+# Glorot averages the two, "standard" and orthogonal are defined by their own rule.
+FAN_MODE_SCHEMES: tuple[str, ...] = ("he_uniform", "he_normal", "lecun_uniform", "lecun_normal")
+
+
 def weight_std(scheme: str, fan_in: int, fan_out: int, *, gain: float = 1.0,
-               std: float | None = None) -> float:
-    """Exact standard deviation of the weights that `init_weights` draws for this scheme."""
+               std: float | None = None, mode: str = "fan_in") -> float:
+    """Exact standard deviation of the weights that `init_weights` draws for this scheme.
+
+    `mode` ("fan_in" or "fan_out") picks the fan of the He and LeCun schemes, as PyTorch's
+    `kaiming_normal_(mode=...)`: fan_in keeps the forward second moment, fan_out the
+    backward variance."""
     scheme = canonical_scheme(scheme)
     fan_in, fan_out = _check_fan("fan_in", fan_in), _check_fan("fan_out", fan_out)
     gain = _check_positive_number("gain", gain)
+    mode = check_choice("mode", mode, FAN_MODES)
+    if mode != "fan_in" and scheme not in FAN_MODE_SCHEMES:
+        raise ValueError(f"mode={mode!r} is only used by {', '.join(FAN_MODE_SCHEMES)}; scheme "
+                         f"{scheme!r} has its own rule (leave mode='fan_in')")
+    fan = fan_in if mode == "fan_in" else fan_out
     if scheme == "normal":
         if std is None:
             raise ValueError("std is required for scheme 'normal' (a finite number >= 0)")
@@ -66,8 +81,8 @@ def weight_std(scheme: str, fan_in: int, fan_out: int, *, gain: float = 1.0,
         base = {
             "standard": 1.0 / math.sqrt(3.0 * fan_in),
             "glorot": math.sqrt(2.0 / (fan_in + fan_out)),
-            "he": math.sqrt(2.0 / fan_in),
-            "lecun": math.sqrt(1.0 / fan_in),
+            "he": math.sqrt(2.0 / fan),
+            "lecun": math.sqrt(1.0 / fan),
             "orthogonal": 1.0 / math.sqrt(max(fan_in, fan_out)),
         }[family]
     return gain * base
@@ -84,10 +99,10 @@ def _orthogonal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarr
 
 
 def init_weights(scheme: str, fan_in: int, fan_out: int, *, rng: np.random.Generator,
-                 gain: float = 1.0, std: float | None = None) -> np.ndarray:
+                 gain: float = 1.0, std: float | None = None, mode: str = "fan_in") -> np.ndarray:
     """Draw a (fan_in, fan_out) weight matrix from `scheme` using the generator `rng`."""
     check_rng("rng", rng)
-    s = weight_std(scheme, fan_in, fan_out, gain=gain, std=std)
+    s = weight_std(scheme, fan_in, fan_out, gain=gain, std=std, mode=mode)
     scheme = canonical_scheme(scheme)
     if scheme == "orthogonal":
         # Columns (or rows) have unit norm, so each entry has second moment 1/max(fans).

@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import canonical_scheme, init_weights
+from .init import canonical_scheme, init_weights, weight_std
 from .validation import (check_array, check_bool, check_float_dtype, check_int, check_real,
                          check_seed, is_int, short_repr)
 
@@ -91,8 +91,10 @@ class MLP:
     def __init__(self, sizes: Sequence[int], *, activation: str = "tanh",
                  init: str = "glorot_uniform", gain: float = 1.0, std: float | None = None,
                  bias_std: float = 0.0, output_activation: str | None = None,
-                 seed: int | None = None, dtype=np.float64, reuse: "MLP | None" = None):
-        """`reuse`: an earlier MLP drawn with the same init, gain, std, seed and dtype; the
+                 seed: int | None = None, dtype=np.float64, fan_mode: str = "fan_in",
+                 reuse: "MLP | None" = None):
+        """`fan_mode`: the fan of the He and LeCun schemes ("fan_in" or "fan_out", see
+        `init.weight_std`). `reuse`: an earlier MLP drawn with the same init, gain, std, seed and dtype; the
         weights of the leading layers whose sizes agree are taken from it (the very same
         arrays) instead of drawn again. The result is identical to a fresh draw (the draws
         continue from the generator state stored after those layers); it only saves time
@@ -112,6 +114,13 @@ class MLP:
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
         check_footprint(self.sizes, 0, self.dtype, extra=8 * largest)
         self.gain, self.std, self.bias_std = gain, std, bias_std
+        self.fan_mode = fan_mode
+        try:  # a bad mode is refused now, named as this function's parameter
+            weight_std(self.init, 1, 1, gain=gain, std=std, mode=fan_mode)
+        except ValueError as exc:
+            if "mode" in str(exc):
+                raise ValueError(str(exc).replace("mode", "fan_mode", 1)) from None
+            raise
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
         self.seed = seed
@@ -120,7 +129,8 @@ class MLP:
         # with another bias_std, starts with the very same weights.
         self.weights, self._rng_states = [], []
         if (reuse is not None and seed is not None and reuse.seed == seed and reuse.init == self.init
-                and reuse.gain == gain and reuse.std == std and reuse.dtype == self.dtype):
+                and reuse.gain == gain and reuse.std == std and reuse.dtype == self.dtype
+                and reuse.fan_mode == fan_mode):
             for k in range(min(self.depth, reuse.depth)):
                 if reuse.sizes[k:k + 2] != self.sizes[k:k + 2]:
                     break
@@ -129,8 +139,8 @@ class MLP:
             if self.weights:
                 rng.bit_generator.state = self._rng_states[-1]
         for fan_in, fan_out in zip(self.sizes[len(self.weights):-1], self.sizes[len(self.weights) + 1:]):
-            self.weights.append(init_weights(self.init, fan_in, fan_out, rng=rng, gain=gain, std=std)
-                                .astype(self.dtype, copy=False))
+            self.weights.append(init_weights(self.init, fan_in, fan_out, rng=rng, gain=gain,
+                                             std=std, mode=fan_mode).astype(self.dtype, copy=False))
             self._rng_states.append(rng.bit_generator.state)
         self.biases = [(rng.normal(0.0, bias_std, fan_out) if bias_std > 0
                         else np.zeros(fan_out)).astype(self.dtype, copy=False)

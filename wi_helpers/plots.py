@@ -31,6 +31,7 @@ from typing import Mapping, Sequence
 
 import matplotlib
 import numpy as np
+from matplotlib import patheffects
 from matplotlib import transforms as mtransforms
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import BoundaryNorm, ListedColormap
@@ -55,6 +56,10 @@ SMALL = 11         # ticks, legends, captions
 TITLE = 13
 LINE = 2.2         # line width in points (>= 2 px at 72 dpi and above)
 MARKER = 6
+# Width of every static figure, in inches at the inline backend's 100 dpi: 830 px, inside
+# JupyterLab's notebook column at 1280 px with the file browser open (848 px), so figures
+# are shown at 100 % and their 11-13 pt text renders at 15-18 px.
+FIG_W = 8.3
 HEALTHY_BAND = (0.1, 10.0)
 BAND_COLOR = "#009E73"
 ALARM = "#B2182B"  # overflow hatching and labels
@@ -267,11 +272,14 @@ class _Panel:
     def _ensure(self, n: int) -> None:
         while len(self.sim) < n:
             c = _color(len(self.sim))
-            # The theory is drawn on top of a half-transparent simulation line: where the two
-            # agree (the usual case) the dashes stay visible.
+            # The theory is drawn on top of a half-transparent simulation line, its dashes
+            # edged in white: where the two agree (the usual case) they stay visible, also on
+            # a projector.
             (s,) = self.ax.plot([], [], "-", color=c, linewidth=LINE + 0.8, marker="o",
                                 markersize=MARKER, alpha=0.6, zorder=3)
-            (t,) = self.ax.plot([], [], "--", color=c, linewidth=LINE, zorder=3.5)
+            (t,) = self.ax.plot([], [], "--", color=c, linewidth=LINE, zorder=3.5,
+                                path_effects=[patheffects.withStroke(linewidth=LINE + 2.0,
+                                                                     foreground="white")])
             (top,) = self.ax.plot([], [], linestyle="none", marker="^", markersize=MARKER + 4,
                                   color=c, markeredgecolor="black", transform=self._edge,
                                   clip_on=False, zorder=4)
@@ -540,7 +548,7 @@ def variance_profile(stats: LayerStats, prediction: Prediction | None = None, *,
     _check_stats(stats)
     _check_prediction(prediction, stats)
     _check_title(title)
-    fig = _new_figure(fig, (11.0, 4.4))
+    fig = _new_figure(fig, (FIG_W, 4.8))
     artists = _VarianceArtists(fig)
     artists.update(stats, prediction)
     _title(fig, title)
@@ -586,7 +594,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
         _check_stats(pair[0], f"profiles[{name!r}][0]")
         _check_prediction(pair[1], pair[0], f"profiles[{name!r}][1]")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.6))
+    fig = _new_figure(fig, (FIG_W, 4.6))
     log = quantity != "saturation"
     band = HEALTHY_BAND if quantity in ("h_m2", "h_std", "z_var", "grad_h_var") else None
     panel = _Panel(fig.add_subplot(), log=log, band=band, ylabel=SYMBOLS[quantity],
@@ -718,11 +726,11 @@ class _HistogramArtists:
         far = (f" {beyond} finite values above {_HIST_MAX:.0e} in size lie beyond the x axis."
                if beyond else "")
         if total == 0:
-            return "All values finite." + far
+            return "All values finite." + far + zeros_note
         where = [str(i + 1) if labels is None else labels[i] for i, d in enumerate(dropped) if d]
         where = [w if labels is not None else f"layer {w}" for w in where]
         return (f"{total} non-finite values (inf/nan) left out of the histograms: "
-                f"{', '.join(where[:6])}{' ...' if len(where) > 6 else ''}." + far)
+                f"{', '.join(where[:6])}{' ...' if len(where) > 6 else ''}." + far + zeros_note)
 
 
 def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None = None,
@@ -736,7 +744,7 @@ def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None =
     if labels is not None and len(labels) != len(values):
         raise ValueError(f"labels must hold one label per array ({len(values)}), got {len(labels)}")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.4))
+    fig = _new_figure(fig, (FIG_W, 4.4))
     artists = _HistogramArtists(fig.add_subplot(), xlabel=xlabel,
                                 colorbar=labels is None and len(values) > 6)
     _caption(fig, artists.update(values, bins=bins, range=range, labels=labels))
@@ -758,7 +766,7 @@ def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | Non
     for name, stats in stats_by_name.items():
         _check_stats(stats, f"stats_by_name[{name!r}]")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.4))
+    fig = _new_figure(fig, (FIG_W, 4.4))
     panel = _Panel(fig.add_subplot(), log=False, band=None, ylabel=SYMBOLS["saturation"],
                    ylim=(-0.03, 1.08))
     names = list(stats_by_name)
@@ -786,7 +794,7 @@ def jacobian_spectrum_plot(svs: list[np.ndarray], *, title: str | None = None,
         raise ValueError("svs must be a non-empty list of arrays, one per layer "
                          "(from jacobian_singular_values)")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.4))
+    fig = _new_figure(fig, (FIG_W, 4.4))
     ax = fig.add_subplot()
     _style_axes(ax, SYMBOLS["layer"], r"singular values of $\partial h_l/\partial h_{l-1}$")
     layers = np.arange(1, len(svs) + 1)
@@ -841,7 +849,7 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
         if _as_float(y, f"ys[{name!r}]").shape != x.shape:
             raise ValueError(f"{name!r} has {np.size(y)} values but x has {x.size}")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.6))
+    fig = _new_figure(fig, (FIG_W, 4.6))
     integer_x = bool(np.all(np.isfinite(x)) and np.allclose(x, np.round(x)))
     panel = _Panel(fig.add_subplot(), log=logy, band=None, xlabel=xlabel, ylabel=ylabel,
                    integer_x=integer_x)
@@ -869,7 +877,7 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
 # ---------------------------------------------------------------------------
 
 
-PANEL_W, PANEL_H = 4.6, 3.6  # inches per panel of the multi-panel training figures
+PANEL_H = 3.8  # inches: the multi-panel training figures share FIG_W between their panels
 
 
 def shapeset_grid(X: np.ndarray, y: np.ndarray, class_names: Sequence[str], *, n_cols: int = 6,
@@ -880,7 +888,7 @@ def shapeset_grid(X: np.ndarray, y: np.ndarray, class_names: Sequence[str], *, n
     side = int(round(np.sqrt(X.shape[1]))) if X.ndim == 2 else 0
     if X.ndim != 2 or side * side != X.shape[1] or n < 1:
         raise ValueError(f"X must have shape (n, side*side) with n >= 1, got {X.shape}")
-    fig = _new_figure(fig, (1.9 * n_cols, 2.0 * n_rows))
+    fig = _new_figure(fig, (FIG_W, FIG_W / n_cols * 1.1 * n_rows))
     for i in range(n_cols * n_rows):
         ax = fig.add_subplot(n_rows, n_cols, i + 1)
         ax.set_axis_off()
@@ -917,7 +925,7 @@ def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, yl
     if band not in ("std", "percentiles"):
         raise ValueError(f"band must be 'std' or 'percentiles', got {band!r}")
     _check_title(title)
-    fig = _new_figure(fig, (PANEL_W * len(runs), PANEL_H))
+    fig = _new_figure(fig, (FIG_W, PANEL_H))
     axes = _layer_axes(fig, len(runs))
     for ax, (name, run) in zip(axes, runs.items()):
         update = np.asarray(run["update"], dtype=np.float64)
@@ -959,7 +967,7 @@ def counts_histogram_plot(edges: np.ndarray, counts: Mapping[str, np.ndarray], *
             raise ValueError(f"counts[{name!r}] must have shape (layers, {edges.size - 1}), "
                              f"got {np.shape(c)}")
     _check_title(title)
-    fig = _new_figure(fig, (PANEL_W * len(counts), PANEL_H))
+    fig = _new_figure(fig, (FIG_W, PANEL_H))
     axes = _layer_axes(fig, len(counts))
     centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
     for ax, (name, c) in zip(axes, counts.items()):
@@ -988,7 +996,7 @@ def learning_curves_plot(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty dict {label: (updates, test error %)}")
     _check_title(title)
-    fig = _new_figure(fig, (8.0, 4.6))
+    fig = _new_figure(fig, (FIG_W, 4.6))
     ax = fig.add_subplot()
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
     # One colour per activation, dashed for its normalized-init twin ("Tanh" / "Tanh N").
@@ -1012,7 +1020,7 @@ def grad_W_var_plot(runs: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title:
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError("runs must be a non-empty dict {title: (updates, (R, L) variances)}")
     _check_title(title)
-    fig = _new_figure(fig, (PANEL_W * len(runs), PANEL_H))
+    fig = _new_figure(fig, (FIG_W, PANEL_H))
     axes = _layer_axes(fig, len(runs))
     for ax, (name, (x, var)) in zip(axes, runs.items()):
         var = np.asarray(var, dtype=np.float64)

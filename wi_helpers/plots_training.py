@@ -6,7 +6,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib.figure import FigureBase
 
-from .plots import LINE, SMALL, _check_title, _color, _new_figure, _style_axes, _title
+from .plots import FIG_W, LINE, SMALL, _check_title, _color, _new_figure, _style_axes, _title
 
 
 def depth_experiment_plot(runs: Mapping[str, Sequence], *, chance: float | None = None,
@@ -17,7 +17,7 @@ def depth_experiment_plot(runs: Mapping[str, Sequence], *, chance: float | None 
         raise ValueError("runs must be a non-empty dict {label: [History, ...]} with at least one "
                          "History per label")
     _check_title(title)
-    fig = _new_figure(fig, (11.0, 4.4))
+    fig = _new_figure(fig, (FIG_W, 4.4))
     ax, ax2 = fig.subplots(1, 2)
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
     _style_axes(ax2, "hidden layer $l$", r"Var$[\partial C_i/\partial z_l]$ at update 0")

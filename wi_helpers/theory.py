@@ -114,10 +114,10 @@ def _weight_var(sizes: list[int], weight_var: float | Sequence[float]) -> np.nda
 
 
 def scheme_weight_var(sizes: Sequence[int], init: str, *, gain: float = 1.0,
-                      std: float | None = None) -> np.ndarray:
-    """Var[W_l] of each layer of an MLP with these sizes and init scheme."""
+                      std: float | None = None, mode: str = "fan_in") -> np.ndarray:
+    """Var[W_l] of each layer of an MLP with these sizes and init scheme (mode: see weight_std)."""
     sizes = check_sizes(sizes)
-    return np.array([weight_std(init, a, b, gain=gain, std=std) ** 2
+    return np.array([weight_std(init, a, b, gain=gain, std=std, mode=mode) ** 2
                      for a, b in zip(sizes[:-1], sizes[1:])])
 
 

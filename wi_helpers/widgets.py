@@ -57,7 +57,7 @@ from PIL import Image
 from . import plots
 from .blas import single_threaded_blas
 from .activations import ACTIVATIONS, SATURATION_LEVEL, get_activation
-from .init import SCHEMES, canonical_scheme
+from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
 from .stats import LayerStats, layer_stats
 from .dashboard_state import DashboardState, dashboard_state, phase_text
@@ -73,10 +73,11 @@ STATIC_HINT = ("Static snapshot of an interactive dashboard: run this notebook i
                "(make lab) to move the sliders.")
 SHAPES = ("constant", "bottleneck", "expanding", "custom")
 THEORIES = ("mean_field", "linear", "off")
-CONTROLS = ("depth", "width", "shape", "sizes", "init", "gain", "std", "activation", "bias",
-            "batch", "seed", "theory")
+CONTROLS = ("depth", "width", "shape", "sizes", "init", "fan_mode", "gain", "std", "activation",
+            "bias", "batch", "seed", "theory")
 DEFAULTS: dict[str, Any] = dict(depth=10, width=256, shape="constant", sizes="784, 256, 256, 10",
-                                init="glorot_uniform", gain=1.0, std=0.05, activation="tanh",
+                                init="glorot_uniform", fan_mode="fan_in", gain=1.0, std=0.05,
+                                activation="tanh",
                                 bias=0.0, batch=256, seed=0, theory="mean_field")
 # Slider ranges: (min, max, step). std is a log slider over 10^-3 .. 10^1.
 RANGES = dict(depth=(1, 100, 1), width=(16, 1024, 16), gain=(0.05, 4.0, 0.01),
@@ -171,7 +172,8 @@ def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
         p["activation"] = get_activation(p["activation"]).name
     if isinstance(p["init"], str):
         p["init"] = canonical_scheme(p["init"])
-    for name, allowed in (("shape", SHAPES), ("init", SCHEMES), ("activation", ACTIVATIONS)):
+    for name, allowed in (("shape", SHAPES), ("init", SCHEMES), ("activation", ACTIVATIONS),
+                          ("fan_mode", FAN_MODES)):
         if p[name] not in allowed:
             raise ValueError(f"{name}={p[name]!r} is not allowed; choose one of {', '.join(allowed)}")
     if p["theory"] is True:
@@ -270,6 +272,12 @@ def _make_control(name: str, value: Any) -> W.Widget:
     elif name == "init":
         w = W.Dropdown(options=list(SCHEMES), value=value, description="init",
                        tooltip="weight initialization scheme", **common)
+    elif name == "fan_mode":
+        w = W.Dropdown(options=[("fan_in (forward)", "fan_in"), ("fan_out (backward)", "fan_out")],
+                       value=value, description="fan mode",
+                       tooltip="which fan the He and LeCun inits divide by: fan_in keeps the "
+                               "forward second moment, fan_out the backward variance "
+                               "(PyTorch's kaiming_normal_(mode=...))", **common)
     elif name == "gain":
         w = W.FloatSlider(value=value, min=RANGES["gain"][0], max=RANGES["gain"][1],
                           step=RANGES["gain"][2], description="gain",
@@ -372,12 +380,18 @@ def _sizes_text(sizes: list[int]) -> str:
     return f"{len(sizes) - 1} layers, widths {' → '.join(map(str, shown))}"
 
 
+def scale_args(p: dict[str, Any]) -> dict[str, Any]:
+    """The init's scale settings that are in use: std only for init = normal, the fan mode
+    only for the He and LeCun schemes (the others have their own rule)."""
+    return dict(gain=p["gain"], std=p["std"] if p["init"] == "normal" else None,
+                mode=p["fan_mode"] if p["init"] in FAN_MODE_SCHEMES else "fan_in")
+
+
 def _uniform_sigma_w2(p: dict[str, Any], sizes: list[int]) -> float | None:
     """n Var[W] when every layer has the same width (one chi_1 for the network), else None."""
     if len(set(sizes)) != 1:
         return None
-    wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
-                           std=p["std"] if p["init"] == "normal" else None)
+    wv = scheme_weight_var(sizes, p["init"], **scale_args(p))
     return float(sizes[0] * wv[0])
 
 
@@ -405,6 +419,8 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
     state = state_for(p, sizes, stats) if state is None else state
     L = stats.depth
     scale = "" if p["init"] != "normal" else f" σ={p['std']:.3g}"
+    if p["init"] in FAN_MODE_SCHEMES:
+        scale = f" ({p['fan_mode']})"
     gain = "" if p["gain"] == 1.0 else f" × gain {p['gain']:.2f}"
     bias = "" if p["bias"] == 0 else f", bias std {p['bias']:.2f}"
     lines = [f"{_sizes_text(sizes)}: {p['activation']}, init {p['init']}{scale}{gain}{bias}, "
@@ -559,8 +575,8 @@ class Dashboard(W.VBox):
         self.controls = {name: _make_control(name, preset[name]) for name in CONTROLS}
         self.status = W.HTML(value="", layout=W.Layout(width="100%", min_height="6em"))
         self.status.add_class("wi-status")
-        # about 860 px wide: fits a JupyterLab notebook next to the file browser
-        self.figure = Figure(figsize=(9.6, 4.4) if kind == "variance" else (9.6, 4.0),
+        # 837 px wide: fits the notebook column (848 px) at 1280 px with the file browser open
+        self.figure = Figure(figsize=(9.3, 4.4) if kind == "variance" else (9.3, 4.0),
                              dpi=FIGURE_DPI)
         if backend == "ipympl":
             Canvas, FigureManager = _load_ipympl()
@@ -591,6 +607,7 @@ class Dashboard(W.VBox):
         self._sim_key: tuple | None = None  # inputs of the last simulation (see _simulate)
         self._net: MLP | None = None  # the last simulated network (lends its layers)
         self._pending, self._scheduled = False, None  # coalesced browser changes (_on_change)
+        self._shown = ""  # the network the figure shows, named when a setting is refused
         self._build_artists()
         self.figure.canvas.mpl_connect("draw_event", self._on_draw)
         for name, widget in self.controls.items():
@@ -611,7 +628,7 @@ class Dashboard(W.VBox):
         if self.kind == "variance":
             axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
             # A fixed layout: no layout engine runs on each redraw (see the benchmark).
-            fig.subplots_adjust(left=0.085, right=0.99, top=0.86, bottom=0.25, wspace=0.45)
+            fig.subplots_adjust(left=0.085, right=0.97, top=0.86, bottom=0.25, wspace=0.45)
             self.artists = plots._VarianceArtists(fig, axes, saturation=True, live=True)
         else:
             axes = fig.subplots(1, 2)
@@ -660,14 +677,25 @@ class Dashboard(W.VBox):
         c = self.controls
         shown = set(self.shown)
         shape = c["shape"].value
+        custom = shape == "custom"
         for name, widget in c.items():
             visible = name in shown
-            if name == "std":
-                visible = visible and c["init"].value == "normal"
             if name == "sizes":
-                visible = visible and shape == "custom"
+                visible = visible and custom
+            if name in ("depth", "width"):
+                # the typed sizes set both: a slider reading 10 beside "3 layers" would mislead
+                visible = visible and not custom
             widget.layout.display = None if visible else "none"
-        c["depth"].disabled = c["width"].disabled = shape == "custom"
+        # std stays in view (the notebooks name it), disabled with a hint unless it is used
+        normal = c["init"].value == "normal"
+        c["std"].disabled = not normal
+        c["std"].description = "std σ" if normal else "std σ (normal)"
+        c["std"].tooltip = ("standard deviation of the weights: W ~ N(0, σ²)" if normal else
+                            f"used only with init = normal; {c['init'].value} sets the weights' "
+                            "std from the fans")
+        fans = c["init"].value in FAN_MODE_SCHEMES
+        c["fan_mode"].disabled = not fans
+        c["fan_mode"].description = "fan mode" if fans else "fan mode (He)"
 
     def values(self) -> dict[str, Any]:
         """The current settings, read from the controls (hidden ones hold their preset)."""
@@ -695,8 +723,9 @@ class Dashboard(W.VBox):
         try:
             sizes = network_sizes(p["shape"], p["depth"], p["width"], p["sizes"])
         except (ValueError, TypeError) as exc:
-            self._set_status([f"Cannot read the sizes: {exc}", "The figure still shows the "
-                              "previous network."], error=True)
+            self._set_status([f"Cannot read the sizes: {exc}",
+                              f"The figure still shows the previous network{self._shown_as()}."],
+                             error=True)
             return False
         need = footprint_bytes(sizes, p["batch"])
         if need > DASHBOARD_MAX_BYTES:
@@ -704,7 +733,8 @@ class Dashboard(W.VBox):
                               f"{p['batch']} needs {need / 2**20:.0f} MB of arrays; the limit is "
                               f"{DASHBOARD_MAX_BYTES / 2**20:.0f} MB (DASHBOARD_MAX_BYTES). Lower "
                               "the depth, width or batch.",
-                              "Nothing was computed; the figure still shows the previous network."],
+                              "Nothing was computed; the figure still shows the previous "
+                              f"network{self._shown_as()}."],
                              error=True)
             return False
         try:
@@ -719,21 +749,26 @@ class Dashboard(W.VBox):
             # a slider must never raise at a learner; the next update draws in full again
             self._background = self._drawn_key = None
             self._set_status([f"Could not draw this network ({type(exc).__name__}: {exc}); the "
-                              "figure may still show the previous network. Move a control back."],
+                              f"figure may still show the previous network{self._shown_as()}. "
+                              "Move a control back."],
                              error=True)
             return False
         self._set_status(lines)
+        self._shown = f"{_sizes_text(sizes)}, {p['activation']}, {p['init']}"
         self.n_updates += 1
         return True
 
+    def _shown_as(self) -> str:
+        """' (what the figure shows)': the network a refused setting leaves in view."""
+        return f" ({self._shown})" if self._shown else ""
+
     def _network(self, p: dict[str, Any], sizes: list[int], reuse: MLP | None = None) -> MLP:
-        return MLP(sizes, activation=p["activation"], init=p["init"], gain=p["gain"],
-                   std=p["std"] if p["init"] == "normal" else None, bias_std=p["bias"],
-                   seed=p["seed"], reuse=reuse)
+        a = scale_args(p)
+        return MLP(sizes, activation=p["activation"], init=p["init"], gain=a["gain"], std=a["std"],
+                   fan_mode=a["mode"], bias_std=p["bias"], seed=p["seed"], reuse=reuse)
 
     def _prediction(self, p: dict[str, Any], sizes: list[int]) -> Prediction | None:
-        wv = scheme_weight_var(sizes, p["init"], gain=p["gain"],
-                               std=p["std"] if p["init"] == "normal" else None)
+        wv = scheme_weight_var(sizes, p["init"], **scale_args(p))
         return _theory(p["theory"], tuple(sizes), p["activation"], tuple(float(v) for v in wv),
                        float(p["bias"]) ** 2, int(p["batch"]))
 
@@ -743,8 +778,8 @@ class Dashboard(W.VBox):
         Reused when only the theory changed: the network and probes come from the seed, so
         the same inputs give the same numbers and recomputing them would only cost time.
         """
-        key = (tuple(sizes), p["activation"], p["init"], p["gain"],
-               p["std"] if p["init"] == "normal" else None, p["bias"], p["batch"], p["seed"])
+        key = (tuple(sizes), p["activation"], p["init"], tuple(scale_args(p).values()),
+               p["bias"], p["batch"], p["seed"])
         if key == self._sim_key:
             return self._sim
         rng = probe_rng(p["seed"])
