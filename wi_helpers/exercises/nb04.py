@@ -10,14 +10,14 @@ from typing import Any
 from ..init import weight_bound, weight_std
 from .base import CheckResult, check_choice, check_function, check_number
 
-# The layer of exercises 1 and 2: an MNIST-sized first layer, 784 inputs to 256 units.
-FAN_IN, FAN_OUT = 784, 256
-# The bottleneck layer of exercise 3: 1000 units feeding 100.
+# The layer of exercise 1: 512 inputs to 128 units (not a shape whose bound the notebook prints).
+FAN_IN, FAN_OUT = 512, 128
+# The bottleneck layer of exercise 2: 1000 units feeding 100.
 NECK_IN, NECK_OUT = 1000, 100
 
 
 def check_glorot_bound(answer: Any, *, show_answer: bool = False) -> CheckResult:
-    """Exercise 1: the bound a of Glorot's U[-a, a] for a 784 -> 256 layer."""
+    """Exercise 1: the bound a of Glorot's U[-a, a] for a 512 -> 128 layer."""
     expected = weight_bound("glorot_uniform", FAN_IN, FAN_OUT)
     return check_number(
         answer, expected, name="glorot bound", rtol=0.01, show_answer=show_answer,
@@ -27,7 +27,10 @@ def check_glorot_bound(answer: Any, *, show_answer: bool = False) -> CheckResult
         traps={math.sqrt(2 / (FAN_IN + FAN_OUT)): "that is the standard deviation; the uniform "
                                                   "bound is larger by the factor from Var = a^2/3.",
                2 / (FAN_IN + FAN_OUT): "that is the variance; the bound is a length, a square root.",
-               math.sqrt(6 / FAN_IN): "use both fans, fan_in + fan_out, as Glorot's compromise does."})
+               math.sqrt(6 / FAN_IN): "use both fans, fan_in + fan_out, as Glorot's compromise does.",
+               # the 784 -> 256 layer whose bound the notebook prints
+               math.sqrt(6 / (784 + 256)): "that is the bound of the 784 -> 256 layer above; "
+                                           "this layer has other fans."})
 
 
 def check_backward_factor(answer: Any, *, show_answer: bool = False) -> CheckResult:
