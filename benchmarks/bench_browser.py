@@ -75,7 +75,7 @@ def show(depth):
     stats = layer_stats(net, batch=q["batch"], rng=widgets.probe_rng(q["seed"]), weight_grads=False)
     prediction = widgets.Dashboard._prediction(helper, q, sizes)
     print(" ".join(widgets.describe(q, sizes, stats, prediction)))
-    fig, axes = plt.subplots(1, 3, figsize=(9.6, 4.4), dpi=widgets.FIGURE_DPI,
+    fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                              gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
     plots._VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
     fig.suptitle(widgets._sizes_text(sizes), fontsize=plots.TITLE)

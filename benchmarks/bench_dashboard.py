@@ -116,7 +116,7 @@ def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, fl
         net = widgets.Dashboard._network(helper, q, sizes)
         stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(q["seed"]), weight_grads=False)
         prediction = widgets.Dashboard._prediction(helper, q, sizes)
-        fig, axes = plt.subplots(1, 3, figsize=(9.6, 4.4), dpi=widgets.FIGURE_DPI,
+        fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                                  gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
         plots._VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
         fig.suptitle(widgets._sizes_text(sizes), fontsize=plots.TITLE)

@@ -38,7 +38,10 @@ def _hatched(ax) -> list[tuple[float, float]]:
 
 
 def _layers_named(text: str, what: str) -> list[int]:
-    return [int(k) for k in re.findall(what + r" \(inf/nan\) from layer (\d+)", text)]
+    """Layers named as overflowing: the entries (inf/nan) or only the second moment."""
+    moment = {"activations overflow": r"E\[h_l²\] overflows float64",
+              "gradients dL/dh overflow": r"Var\[dL/dh_l\] overflows float64"}[what]
+    return [int(k) for k in re.findall(f"(?:{what} \\(inf/nan\\)|{moment}) from layer (\\d+)", text)]
 
 
 @pytest.mark.parametrize("activation, init, std, depth", STATES)
@@ -65,8 +68,13 @@ def test_status_caption_and_hatching_agree(activation, init, std, depth):
     for text in (caption, verdict):
         assert _layers_named(text, "activations overflow") == (
             [] if s.forward_overflow is None else [s.forward_overflow])
-        assert re.findall(r"gradients dL/dh overflow \(inf/nan\) from layer (\d+) down", text) == (
-            [] if s.backward_overflow is None else [str(s.backward_overflow)])
+        assert _layers_named(text, "gradients dL/dh overflow") == (
+            [] if s.backward_overflow is None else [s.backward_overflow])
+        # "(inf/nan)" only where the entries themselves overflow; else the moment is named
+        if s.forward_overflow is not None:
+            entries = d.stats.forward_overflow == s.forward_overflow
+            assert ("activations overflow (inf/nan)" in text) == entries
+            assert ("E[h_l²] overflows float64" in text) == (not entries)
         assert ("activations vanish below float precision from layer "
                 f"{s.forward_underflow}" in text) == (s.forward_underflow is not None)
     flagged = any(v is not None for v in (s.forward_overflow, s.forward_underflow,
@@ -87,8 +95,11 @@ def test_issue_9_relu_std_10_depth_80():
                                    depth=80)
     k = int(np.flatnonzero(~np.isfinite(d.stats.h_m2))[0]) + 1
     assert d.state.forward_overflow == k
-    assert f"activations overflow (inf/nan) from layer {k}" in d.artists.caption.get_text()
-    assert f"activations overflow (inf/nan) from layer {k}" in d.status_text().splitlines()[1]
+    # the entries stay finite (about 1e154); it is their second moment that leaves float64
+    assert d.stats.forward_overflow is None
+    assert f"E[h_l²] overflows float64 from layer {k} (the entries stay finite)" in \
+        d.artists.caption.get_text().replace("\n", " ")
+    assert f"E[h_l²] overflows float64 from layer {k}" in d.status_text().splitlines()[1]
     assert _hatched(d.figure.axes[0])[0] == (k - 0.5, 80.5)
 
 

@@ -54,6 +54,10 @@ class DashboardState:
     # phi'(c x) = phi'(x) for c > 0 (linear, ReLU, leaky ReLU): chi_1 is the same at every q,
     # so there is no transient towards q*
     scale_free: bool = False
+    # the first layer whose entries themselves are inf/nan (LayerStats.forward_overflow /
+    # backward_overflow); before it only the second moment (a sum of squares) exceeds float64
+    forward_entries_overflow: int | None = None
+    backward_entries_overflow: int | None = None
 
     def forward_regions(self) -> list[tuple[str, float, float, str]]:
         """Layer ranges of the forward panels to hatch: (kind, x_from, x_to, label)."""
@@ -82,11 +86,21 @@ class DashboardState:
         """One line on overflow and underflow (caption and status say exactly this)."""
         parts = []
         if self.forward_overflow is not None:
-            parts.append(f"activations overflow (inf/nan) from layer {self.forward_overflow}")
+            k, m = self.forward_overflow, self.forward_entries_overflow
+            if m == k:
+                parts.append(f"activations overflow (inf/nan) from layer {k}")
+            else:
+                parts.append(f"E[h_l²] overflows float64 from layer {k} (the entries "
+                             + (f"stay finite up to layer {m - 1})" if m else "stay finite)"))
         if self.forward_underflow is not None:
             parts.append(f"activations vanish below float precision from layer {self.forward_underflow}")
         if self.backward_overflow is not None:
-            parts.append(f"gradients dL/dh overflow (inf/nan) from layer {self.backward_overflow} down")
+            k, m = self.backward_overflow, self.backward_entries_overflow
+            if m == k:
+                parts.append(f"gradients dL/dh overflow (inf/nan) from layer {k} down")
+            else:
+                parts.append(f"Var[dL/dh_l] overflows float64 from layer {k} down (the entries "
+                             + (f"stay finite down to layer {m + 1})" if m is not None else "stay finite)"))
         if self.backward_underflow is not None:
             parts.append(f"gradients dL/dh vanish below float precision from layer "
                          f"{self.backward_underflow} down")
@@ -113,7 +127,9 @@ def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
     return DashboardState(L, fo, fu, bo, bu, factor,
                           None if chi_1 is None else float(chi_1),
                           None if q_star is None else float(q_star),
-                          scale_free=stats.activation in ("linear", "relu", "leaky_relu"))
+                          scale_free=stats.activation in ("linear", "relu", "leaky_relu"),
+                          forward_entries_overflow=stats.forward_overflow,
+                          backward_entries_overflow=stats.backward_overflow)
 
 
 def _num(x: float) -> str:

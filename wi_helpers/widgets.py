@@ -42,6 +42,7 @@ import io
 import math
 import re
 import sys
+import textwrap
 import warnings
 from functools import lru_cache
 from typing import Any
@@ -902,7 +903,9 @@ class Dashboard(W.VBox):
             self.figure.canvas.draw()  # full draw: background for later blits
             self.figure_widget.value = self._canvas_png()
         data["image/png"] = base64.b64encode(self._png(hint=True)).decode("ascii")
-        data["text/plain"] = STATIC_HINT + "\n" + self.status_text()
+        # static viewers print this as it is: lines wrapped at 100 characters
+        data["text/plain"] = "\n".join(textwrap.fill(line, 100) for line in
+                                       (STATIC_HINT + "\n" + self.status_text()).splitlines())
         return data
 
 
