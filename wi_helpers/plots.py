@@ -904,9 +904,11 @@ def _layer_axes(fig, n: int, *, sharey: bool = True):
 
 
 def _panels_legend(fig, axes) -> None:
-    """One legend for all panels, outside on the right, from the panel with the most lines."""
+    """One legend for all panels, below them (clear of the titles), from the panel with the
+    most lines."""
     handles, labels = max((ax.get_legend_handles_labels() for ax in axes), key=lambda hl: len(hl[1]))
-    fig.legend(handles, labels, loc="outside right upper", fontsize=SMALL, framealpha=0.85)
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 6),
+               fontsize=SMALL, framealpha=0.85)
 
 
 def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, ylabel: str,
@@ -925,29 +927,39 @@ def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, yl
     if band not in ("std", "percentiles"):
         raise ValueError(f"band must be 'std' or 'percentiles', got {band!r}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, PANEL_H))
+    fig = _new_figure(fig, (FIG_W, PANEL_H + 0.6))
     axes = _layer_axes(fig, len(runs))
     for ax, (name, run) in zip(axes, runs.items()):
         update = np.asarray(run["update"], dtype=np.float64)
         mean = np.asarray(run["mean"], dtype=np.float64)
         _style_axes(ax, "SGD updates", ylabel if ax is axes[0] else "", integer_x=False)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))  # 5-digit update counts: few ticks
-        for l in range(mean.shape[1]):
-            c = _color(l)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))  # 5-digit update counts: few ticks
+        H = mean.shape[1]
+        for l in range(H):
+            # coloured from the top down, so that the top hidden layer has the same colour in
+            # every panel, whatever the panel's depth; each panel keys its own layers
+            c = _color(H - 1 - l)
             if band == "std":
                 lo, hi = mean[:, l] - run["std"][:, l], mean[:, l] + run["std"][:, l]
             else:
                 lo, hi = run["lower"][:, l], run["upper"][:, l]
-            ax.fill_between(update, lo, hi, color=c, alpha=0.15, linewidth=0)
-            ax.plot(update, mean[:, l], "-", color=c, linewidth=LINE, label=f"layer {l + 1}")
-            if markers is not None:
+            label = f"layer {l + 1}" + (" (top)" if l == H - 1 else "")
+            if markers is None:
+                ax.fill_between(update, lo, hi, color=c, alpha=0.15, linewidth=0)
+            else:
+                # with markers, the spread as thin dotted lines: five filled bands would merge
+                for edge in (lo, hi):
+                    ax.plot(update, edge, ":", color=c, linewidth=1.2)
                 ax.plot(update, run[markers][:, l], linestyle="none", marker="o",
-                        markersize=MARKER - 1, color=c, markerfacecolor="none")
+                        markersize=MARKER + 1, color=c, markeredgecolor="white",
+                        markeredgewidth=0.8)
+            ax.plot(update, mean[:, l], "-", color=c, linewidth=LINE, label=label)
         ax.set_title(name, fontsize=FONT)
-    _panels_legend(fig, axes)
+        ax.legend(fontsize=SMALL - 1, framealpha=0.85, ncols=2 if H > 3 else 1, loc="best")
     what = "mean +- one standard deviation" if band == "std" else "mean, band between percentiles"
-    _caption(fig, f"Lines: {what} of each hidden layer's activations on the monitoring batch"
-             + (f"; open markers: {markers_label or markers}" if markers else "") + ".")
+    spread = "" if markers is None else " (dotted)"
+    _caption(fig, f"Lines: {what}{spread} of each hidden layer's activations on the monitoring batch"
+             + (f"; filled markers: {markers_label or markers}" if markers else "") + ".")
     _title(fig, title)
     return fig
 
@@ -991,25 +1003,39 @@ def learning_curves_plot(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
                          fig: FigureBase | None = None) -> FigureBase:
     """Test error (%) over SGD updates, one line per run; optional dotted reference levels.
 
-    Runs named "<name> N" (normalized init) are dashed, in the colour of "<name>".
+    `curves[name] = (updates, errors)`: errors of shape (R,) for one run, or (seeds, R) for
+    several, drawn as their mean with a min..max band. Runs named "<name> N" (normalized
+    init) are dashed, in the colour of "<name>". The y axis covers the data and the
+    references (not 0-100), so that close curves stay apart.
     """
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty dict {label: (updates, test error %)}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.6))
+    fig = _new_figure(fig, (FIG_W, 4.8))
     ax = fig.add_subplot()
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
     # One colour per activation, dashed for its normalized-init twin ("Tanh" / "Tanh N").
     bases = list(dict.fromkeys(name.removesuffix(" N") for name in curves))
+    lo, hi = np.inf, -np.inf
     for name, (x, err) in curves.items():
-        ax.plot(x, err, "--" if name.endswith(" N") else "-",
-                color=_color(bases.index(name.removesuffix(" N"))), linewidth=LINE, label=name)
+        err = np.atleast_2d(np.asarray(err, dtype=np.float64))
+        c = _color(bases.index(name.removesuffix(" N")))
+        mean = err.mean(axis=0)
+        if err.shape[0] > 1:
+            ax.fill_between(x, err.min(axis=0), err.max(axis=0), color=c, alpha=0.18, linewidth=0)
+        ax.plot(x, mean, "--" if name.endswith(" N") else "-", color=c, linewidth=LINE,
+                label=name + (f" ({err.shape[0]} seeds)" if err.shape[0] > 1 else ""))
+        lo, hi = min(lo, float(np.nanmin(err))), max(hi, float(np.nanmax(err)))
     for name, level in (reference or {}).items():
-        ax.axhline(level, color="#777777", linestyle=":", linewidth=1.2)
+        ax.axhline(level, color="#777777", linestyle=":", linewidth=1.4)
         ax.text(ax.get_xlim()[1], level, f" {name}", fontsize=SMALL - 1, va="center",
                 color="#555555", clip_on=False)
-    ax.set_ylim(0, 100)
-    ax.legend(fontsize=SMALL, framealpha=0.85, loc="lower left")
+        lo, hi = min(lo, level), max(hi, level)
+    ax.set_ylim(max(0.0, 5 * math.floor(lo / 5) - 2), min(100.0, 5 * math.ceil(hi / 5) + 2))
+    several = any(np.ndim(err) == 2 and np.shape(err)[0] > 1 for _, err in curves.values())
+    fig.legend(loc="outside lower center", ncols=3, fontsize=SMALL, framealpha=0.85,
+               title="lines: mean over seeds; bands: min..max" if several else None,
+               title_fontsize=SMALL)
     _title(fig, title)
     return fig
 

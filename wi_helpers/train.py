@@ -503,7 +503,7 @@ TABLE1_RUNS: dict[str, tuple[str, str]] = {
 # the lowest mean test error over the last 5 evaluations, averaged over seeds, in that mode.
 LEARNING_RATES: dict[str, dict[str, float]] = {
     "short": {"Sigmoid": 0.1, "Tanh": 0.1, "Tanh N": 0.03, "Softsign": 0.01, "Softsign N": 0.1},
-    "long": {"Sigmoid": 0.1, "Tanh": 0.1, "Tanh N": 0.03, "Softsign": 0.01, "Softsign N": 0.1},
+    "long": {"Sigmoid": 0.01, "Tanh": 0.1, "Tanh N": 0.01, "Softsign": 0.03, "Softsign N": 0.03},
 }
 LR_GRID: tuple[float, ...] = (0.01, 0.03, 0.1, 0.3)
 
