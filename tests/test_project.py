@@ -177,3 +177,18 @@ def test_gitignore_covers_local_state():
     ignored = (ROOT / ".gitignore").read_text().split()
     for entry in (".venv/", "__pycache__/", ".ipynb_checkpoints/", "test-artifacts/"):
         assert entry in ignored
+
+
+def test_environment_check_reads_the_pyproject_lower_bounds(tmp_path):
+    from wi_helpers import environment
+    bounds = environment.lower_bounds()
+    assert bounds["numpy"] and bounds["ipympl"]
+    assert set(environment.CHECKED) <= set(bounds)
+    lines = environment.check_environment()
+    assert lines == [f"{n:<11} ok (>= {bounds[n]})" for n in environment.CHECKED]
+    fake = tmp_path / "pyproject.toml"
+    fake.write_text('[project]\ndependencies = [\n    "numpy>=999.0",\n    "ipympl>=0.1",\n]\n')
+    with pytest.raises(RuntimeError, match="numpy .* is older than 999.0"):
+        environment.check_environment(("numpy", "ipympl"), path=fake)
+    with pytest.raises(ValueError, match="matplotlib has no lower bound"):
+        environment.check_environment(("matplotlib",), path=fake)
