@@ -4,7 +4,7 @@
 
 (a) "The sigmoid's non-zero mean is the root of the top layer's saturation" (their Fig. 2):
     the Sigmoid row of the short mode again, with the centred sigmoid sigmoid(z) - 1/2
-    (`lessons_glorot.CENTRED_SIGMOID`), same seeds, same learning rate.
+    (`lessons.nb03.CENTRED_SIGMOID`), same seeds, same learning rate.
 (b) Why does layer 1 of Tanh N saturate? The Tanh N row of the short mode with centred or raw
     inputs, at learning rates 0.03 (the chosen one) and 0.01.
 Every setting with seeds 0-2 of the notebook (`run_seed`). Per run it stores, per hidden layer,
@@ -24,7 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one BLAS thread per process
 
-from wi_helpers.lessons_glorot import CENTRED_SIGMOID  # noqa: E402
+from wi_helpers.lessons.nb03 import CENTRED_SIGMOID  # noqa: E402
 from wi_helpers.train import (SETTINGS, TABLE1_RUNS, final_errors, run_seed,  # noqa: E402
                               shapeset_data, train_one)
 

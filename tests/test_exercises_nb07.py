@@ -4,7 +4,7 @@ import math
 import pytest
 
 from wi_helpers.exercises import nb07
-from wi_helpers.lessons_nb07 import leaky_gain
+from wi_helpers.lessons.nb07 import leaky_gain
 
 CASES = [
     (nb07.leaky_std, leaky_gain(0.5) / math.sqrt(nb07.FAN_IN),

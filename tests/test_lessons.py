@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP, get_activation
-from wi_helpers.lessons import chain_factors, second_moment_parts, weight_scale_sweep
+from wi_helpers.lessons.nb01 import chain_factors, weight_scale_sweep
+from wi_helpers.lessons.nb02 import second_moment_parts
 
 
 @pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid", "softsign"])
@@ -88,8 +89,8 @@ def test_weight_scale_sweep_is_deterministic_and_uses_mean_field_for_tanh():
     (dict(sigma_w2=1.0), TypeError, "sigma_w2 must be a sequence"),
     (dict(sigma_w2=[]), ValueError, "at least one"),
     (dict(sigma_w2=[-1.0]), ValueError, "sigma_w2 must be a finite number > 0"),
-    (dict(sigma_w2=[1.0], width=0), ValueError, "width must be an integer >= 1"),
-    (dict(sigma_w2=[1.0], depth=2.5), ValueError, "depth must be an integer >= 1"),
+    (dict(sigma_w2=[1.0], width=0), ValueError, "width must be a positive integer, got 0"),
+    (dict(sigma_w2=[1.0], depth=2.5), TypeError, "depth must be a positive integer, got 2.5 of type float"),
     (dict(sigma_w2=[1.0], activation="nope"), ValueError, "unknown activation"),
 ])
 def test_weight_scale_sweep_rejects_bad_input(kwargs, exc, message):
@@ -122,7 +123,7 @@ from pathlib import Path  # noqa: E402
 
 import nbformat  # noqa: E402
 
-from wi_helpers.lessons import q_recursion  # noqa: E402
+from wi_helpers.lessons.nb01 import q_recursion  # noqa: E402
 
 
 def test_q_recursion_of_a_linear_network_is_geometric():

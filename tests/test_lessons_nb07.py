@@ -1,4 +1,4 @@
-"""Tests for wi_helpers.lessons_nb07: gains, fans, translator, truncation, telescoping."""
+"""Tests for wi_helpers.lessons.nb07: gains, fans, translator, truncation, telescoping."""
 import math
 
 import numpy as np
@@ -6,7 +6,7 @@ import pytest
 
 import wi_helpers as wi
 
-from wi_helpers import lessons_nb07 as L
+from wi_helpers.lessons import nb07 as L
 
 
 def test_relu_second_moment_gain_matches_calculate_gain():

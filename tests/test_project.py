@@ -96,7 +96,7 @@ def third_party_imports(paths) -> set[str]:
                 found |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return {m for m in found if m not in STDLIB and m not in {"wi_helpers", "tests", "browser_util"}}
+    return {m for m in found if m not in STDLIB and m not in {"wi_helpers", "tests", "scripts", "browser_util"}}
 
 
 # Imported only inside try/except ImportError, to compute a framework's own numbers when it is

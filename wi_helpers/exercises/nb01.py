@@ -14,7 +14,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..blas import single_threaded_blas
-from ..lessons import chain_factors
+from ..lessons.nb01 import chain_factors
 from ..mlp import MLP
 from ..stats import layer_stats
 from ..theory import linear_theory

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..lessons_nb07 import leaky_gain, telescoping_ratio, torch_linear_default_var
+from ..lessons.nb07 import leaky_gain, telescoping_ratio, torch_linear_default_var
 from .base import CheckResult, check_number
 
 FAN_IN = 256

@@ -1,11 +1,15 @@
-"""Numerics of notebooks 03 and 04 (wi_helpers.lessons_glorot)."""
+"""Numerics of notebooks 03 and 04 (wi_helpers.lessons.nb03 and .nb04)."""
 import math
 
 import numpy as np
 import pytest
 
 from wi_helpers import MLP, get_activation, jacobian_singular_values, layer_stats, mean_field, weight_bound
-from wi_helpers import lessons_glorot as lg
+from types import SimpleNamespace
+
+from wi_helpers.lessons import nb03, nb04
+
+lg = SimpleNamespace(**{**vars(nb03), **vars(nb04)})  # the names of both lessons
 
 
 def test_centred_sigmoid_is_the_shifted_logistic_and_works_in_an_mlp():
@@ -145,7 +149,7 @@ def test_truncated_normal_std_is_keras_constant_and_matches_samples():
 def test_lessons_glorot_imports_no_plotting_library():
     import subprocess
     import sys
-    code = ("import sys, wi_helpers.lessons_glorot, wi_helpers.exercises.nb03, wi_helpers.exercises.nb04; "
+    code = ("import sys, wi_helpers.lessons.nb03, wi_helpers.lessons.nb04, wi_helpers.exercises.nb03, wi_helpers.exercises.nb04; "
             "print(any(m.split('.')[0] in ('matplotlib', 'ipywidgets') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

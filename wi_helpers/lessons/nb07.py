@@ -7,20 +7,15 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from wi_helpers.activations import ACTIVATIONS
-from wi_helpers.theory import critical_sigma_w2, gaussian_expectation
+from ..activations import ACTIVATIONS
+from ..validation import check_int
+from ..theory import critical_sigma_w2, gaussian_expectation
 
 # torch.nn.init.calculate_gain values as stated in PyTorch's torch/nn/init.py (used when torch is absent).
 STATED_TORCH_GAINS = {"linear": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0),
                       "selu": 3.0 / 4.0}
 # Keras VarianceScaling(truncated_normal): std of N(0,1) cut at +-2, the constant in its source.
 KERAS_TRUNC_CONSTANT = 0.87962566103423978
-
-
-def _check_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
 
 
 def leaky_gain(a: float) -> float:
@@ -53,7 +48,7 @@ def torch_gain(name: str) -> tuple[float, str]:
 
 def torch_linear_default_var(fan_in: int) -> float:
     """Variance of nn.Linear's default kaiming_uniform_(a=sqrt 5): U[-1/sqrt n, 1/sqrt n] -> 1/(3n)."""
-    n = _check_int("fan_in", fan_in)
+    n = check_int("fan_in", fan_in, min=1)
     gain = math.sqrt(2.0 / (1.0 + 5.0))      # calculate_gain('leaky_relu', sqrt 5)
     bound = gain * math.sqrt(3.0 / n)        # kaiming_uniform_: bound = sqrt(3) * gain / sqrt(fan)
     return bound ** 2 / 3.0
@@ -61,7 +56,7 @@ def torch_linear_default_var(fan_in: int) -> float:
 
 def conv_fans(c_out: int, c_in: int, k: int, groups: int = 1) -> tuple[int, int]:
     """(fan_in, fan_out) of a conv weight (c_out, c_in/groups, k, k) as torch computes them."""
-    c_out, c_in, k, groups = (_check_int(n, v) for n, v in
+    c_out, c_in, k, groups = (check_int(n, v, min=1) for n, v in
                               (("c_out", c_out), ("c_in", c_in), ("k", k), ("groups", groups)))
     if c_in % groups or c_out % groups:
         raise ValueError(f"groups={groups} must divide c_in={c_in} and c_out={c_out}")
@@ -82,7 +77,7 @@ def fan_from_shape(shape: Sequence[int], layout: str) -> tuple[int, int]:
 
 def telescoping_ratio(sizes: Sequence[int]) -> float:
     """Product over layers of fan_in/fan_out = n_0 / n_L: the drift of the direction not kept."""
-    sizes = [_check_int("sizes entry", s) for s in sizes]
+    sizes = [check_int("sizes entry", s, min=1) for s in sizes]
     return float(np.prod([a / b for a, b in zip(sizes[:-1], sizes[1:])]))
 
 
@@ -101,7 +96,7 @@ def truncated_std(a: float, b: float) -> float:
 
 def sample_truncated(std: float, a: float, b: float, size: int, *, rng: np.random.Generator) -> np.ndarray:
     """torch-style trunc_normal_: N(0, std^2) redrawn until inside the absolute bounds [a, b]."""
-    size = _check_int("size", size)
+    size = check_int("size", size, min=1)
     out = np.empty(0)
     while out.size < size:
         x = rng.normal(0.0, std, 2 * size)
@@ -169,7 +164,7 @@ def gains_table() -> list[dict[str, object]]:
 
 def he_std(fan_in: int, fan_out: int, *, mode: str = "fan_in", a: float = 0.0) -> float:
     """He/Kaiming normal std sqrt(2/((1 + a^2) fan)) with fan = fan_in or fan_out (torch's mode)."""
-    fan_in, fan_out = _check_int("fan_in", fan_in), _check_int("fan_out", fan_out)
+    fan_in, fan_out = check_int("fan_in", fan_in, min=1), check_int("fan_out", fan_out, min=1)
     if mode not in ("fan_in", "fan_out"):
         raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
     return leaky_gain(a) / math.sqrt(fan_in if mode == "fan_in" else fan_out)
@@ -191,11 +186,11 @@ def conv1d(x: np.ndarray, W: np.ndarray) -> np.ndarray:
 def conv_stack_m2(channels: Sequence[int], k: int, fan: str, *, batch: int, length: int,
                   rng: np.random.Generator) -> np.ndarray:
     """E[h_l^2] of a ReLU 1-D conv stack, He std with fan 'fan_in' (c_in k), 'fan_out' (c_out k) or 'c_in'."""
-    channels = [_check_int("channels entry", c) for c in channels]
-    k = _check_int("k", k)
+    channels = [check_int("channels entry", c, min=1) for c in channels]
+    k = check_int("k", k, min=1)
     if fan not in ("fan_in", "fan_out", "c_in"):
         raise ValueError(f"fan must be 'fan_in', 'fan_out' or 'c_in', got {fan!r}")
-    h = rng.standard_normal((_check_int("batch", batch), channels[0], _check_int("length", length)))
+    h = rng.standard_normal((check_int("batch", batch, min=1), channels[0], check_int("length", length, min=1)))
     out = []
     for c_in, c_out in zip(channels[:-1], channels[1:]):
         n = {"fan_in": c_in * k, "fan_out": c_out * k, "c_in": c_in}[fan]

@@ -1,12 +1,12 @@
-"""Small lesson-specific numerics shared by the notebooks (pure NumPy).
+"""Numerics of notebook 01 (vanishing and exploding gradients); pure NumPy.
 
 * `chain_factors` / `ScalarChain`: a network one unit wide, where back-propagation is a
-  plain product of scalars w_l * phi'(z_l) (notebook 01).
+  plain product of scalars w_l * phi'(z_l).
 * `weight_scale_sweep`: the same network drawn at several weight scales sigma_w^2, each with
-  its measured per-layer statistics and the theory's prediction (notebook 01, and anyone
-  comparing scales).
-* `second_moment_parts`: E[h^2] split into Var[h] + E[h]^2, the split that matters for the
-  logistic, whose mean is about 0.5 (notebook 02).
+  its measured per-layer statistics and the theory's prediction.
+* `q_recursion` / `QRecursion`: the mean-field recursion of the pre-activation variance q_l
+  and the per-layer gradient factor chi_l, by a dense trapezoid rule independent of
+  `theory.gaussian_expectation` (notebook 03 uses it too).
 """
 from __future__ import annotations
 
@@ -16,12 +16,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .activations import Activation, get_activation
-from .init import _check_positive_number
-from .mlp import MLP
-from .stats import LayerStats, layer_stats, moments
-from .theory import Prediction, linear_theory, mean_field
-from .blas import single_threaded_blas
+from ..activations import Activation, get_activation
+from ..blas import single_threaded_blas
+from ..mlp import MLP
+from ..stats import LayerStats, layer_stats
+from ..theory import Prediction, linear_theory, mean_field
+from ..validation import check_int, check_real
 
 
 @dataclass(frozen=True)
@@ -88,12 +88,6 @@ def chain_factors(weights: Sequence[float], x: float, activation: str | Activati
     return ScalarChain(w=w, z=z, h=h, deriv=d)
 
 
-def _check_int(name: str, value: object, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def weight_scale_sweep(sigma_w2: Sequence[float], *, width: int, depth: int,
                        activation: str = "linear", batch: int = 256, seed: int = 0,
                        dtype=np.float64) -> dict[str, tuple[LayerStats, Prediction]]:
@@ -107,13 +101,13 @@ def weight_scale_sweep(sigma_w2: Sequence[float], *, width: int, depth: int,
     if isinstance(sigma_w2, (str, bytes)) or not isinstance(sigma_w2, (Sequence, np.ndarray)):
         raise TypeError(f"sigma_w2 must be a sequence of numbers such as [0.8, 1.0, 1.25], "
                         f"got {type(sigma_w2).__name__} {sigma_w2!r}")
-    scales = [_check_positive_number("sigma_w2", s, allow_zero=False) for s in sigma_w2]
+    scales = [check_real("sigma_w2", s, min=0, include_min=False) for s in sigma_w2]
     if not scales:
         raise ValueError("sigma_w2 must hold at least one value")
-    width = _check_int("width", width, 1)
-    depth = _check_int("depth", depth, 1)
-    batch = _check_int("batch", batch, 1)
-    seed = _check_int("seed", seed, 0)
+    width = check_int("width", width, min=1)
+    depth = check_int("depth", depth, min=1)
+    batch = check_int("batch", batch, min=1)
+    seed = check_int("seed", seed, min=0)
     act = get_activation(activation)
     sizes = [width] * (depth + 1)
     out: dict[str, tuple[LayerStats, Prediction]] = {}
@@ -128,31 +122,6 @@ def weight_scale_sweep(sigma_w2: Sequence[float], *, width: int, depth: int,
                     else mean_field(sizes, act, s2 / width))
             out[f"σw² = {s2:g}"] = (stats, pred)
     return out
-
-
-@dataclass(frozen=True)
-class SecondMomentParts:
-    """E[h^2] = Var[h] + E[h]^2, the three numbers of one array."""
-
-    mean: float
-    var: float
-    m2: float
-
-    @property
-    def mean_share(self) -> float:
-        """Fraction of the second moment that is the squared mean, E[h]^2 / E[h^2]."""
-        return self.mean ** 2 / self.m2 if self.m2 > 0 else 0.0
-
-
-def second_moment_parts(h: np.ndarray) -> SecondMomentParts:
-    """Mean, variance and second moment E[h^2] of all entries of h (finite values required)."""
-    arr = np.asarray(h)
-    if arr.size == 0 or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"h must be a non-empty numeric array, got shape {arr.shape} dtype {arr.dtype}")
-    mean, std, m2 = moments(arr)
-    if not math.isfinite(m2):
-        raise ValueError("h must hold finite values (found inf or nan)")
-    return SecondMomentParts(mean=mean, var=std * std, m2=m2)
 
 
 @dataclass(frozen=True)
@@ -188,9 +157,9 @@ def q_recursion(activation: str | Activation, sigma_w2: float, *, q0: float,
                 depth: int) -> QRecursion:
     """Iterate q_l = sigma_w^2 E[phi(sqrt(q_{l-1}) u)^2] from q_1 = q0, by dense quadrature."""
     act = get_activation(activation)
-    s2 = _check_positive_number("sigma_w2", sigma_w2, allow_zero=False)
-    q = _check_positive_number("q0", q0, allow_zero=False)
-    depth = _check_int("depth", depth, 1)
+    s2 = check_real("sigma_w2", sigma_w2, min=0, include_min=False)
+    q = check_real("q0", q0, min=0, include_min=False)
+    depth = check_int("depth", depth, min=1)
     qs, chis = [], []
     for _ in range(depth):
         qs.append(q)
