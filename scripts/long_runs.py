@@ -48,9 +48,11 @@ def _job(job: tuple[str, int]):
 
 
 def config(settings) -> dict:
-    """What the stored file depends on: settings, runs and learning rates."""
-    return {**dataclasses.asdict(settings), "runs": {n: list(r) for n, r in TABLE1_RUNS.items()},
-            "learning_rates": {n: settings.lr_for(n) for n in TABLE1_RUNS}}
+    """What the stored file depends on: settings, runs and learning rates (as JSON reads it
+    back: tuples become lists, so that a stored config compares equal)."""
+    cfg = {**dataclasses.asdict(settings), "runs": {n: list(r) for n, r in TABLE1_RUNS.items()},
+           "learning_rates": {n: settings.lr_for(n) for n in TABLE1_RUNS}}
+    return json.loads(json.dumps(cfg))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -141,6 +141,31 @@ CANVAS_DRAWN_JS = """(figure) => {
 }"""
 
 
+PROJECTOR = {"width": 1280, "height": 800}
+FIT_JS = """() => {
+    // each dashboard canvas and static image inside a notebook output: (cell, kind, widths)
+    const bad = [];
+    let figures = 0;
+    const outputs = [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')];
+    outputs.forEach((out, i) => {
+        const o = out.getBoundingClientRect();
+        if (out.scrollWidth > out.clientWidth + 1)
+            bad.push({output: i, why: 'scrolls sideways', scroll: out.scrollWidth, client: out.clientWidth});
+        for (const el of out.querySelectorAll('.wi-figure canvas, img')) {
+            const r = el.getBoundingClientRect();
+            if (!r.width) continue;
+            figures += 1;
+            const natural = el.tagName === 'IMG' ? el.naturalWidth : el.width / (window.devicePixelRatio || 1);
+            if (r.right > o.right + 1 || r.left < o.left - 1)
+                bad.push({output: i, why: 'outside its output', left: r.left, right: r.right, box: [o.left, o.right]});
+            if (natural && r.width < natural - 1)
+                bad.push({output: i, why: 'shown shrunk', shown: r.width, natural: natural});
+        }
+    });
+    return {figures, bad};
+}"""
+
+
 def _stable_screenshot(element, page, timeout_s: float = 10) -> bytes:
     """A screenshot of ``element`` once two consecutive ones agree (redraw finished)."""
     previous = element.screenshot()
@@ -164,7 +189,8 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "browser-failure.png").unlink(missing_ok=True)
     console_errors = []
-    context = chromium_browser.new_context(viewport={"width": 1400, "height": 1000})
+    # the instructor's projector: 1280 x 800, JupyterLab's file browser open
+    context = chromium_browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     page.on("console", lambda m: console_errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: console_errors.append(str(e)))
@@ -173,6 +199,10 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
         statusbar = page.locator("#jp-main-statusbar")
         statusbar.get_by_text(KERNEL_IDLE).wait_for(timeout=KERNEL_IDLE_TIMEOUT)
         mark("kernel idle")
+        browser_panel = page.locator("#filebrowser")
+        if not browser_panel.is_visible():
+            page.locator('.jp-SideBar [data-id="filebrowser"]').first.click()
+        browser_panel.wait_for(state="visible", timeout=10_000)
 
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
@@ -184,6 +214,14 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
         page.wait_for_function(CANVAS_DRAWN_JS, arg=figure.element_handle(),
                                timeout=DASHBOARD_TIMEOUT)
         mark("dashboard drawn")
+
+        # Fit: every figure (the dashboards' canvases, the static images) lies inside its
+        # output area, is not scaled down (its text keeps its size) and nothing scrolls sideways.
+        fit = page.evaluate(FIT_JS)
+        (ARTIFACTS / "browser-fit.json").write_text(json.dumps(fit, indent=1) + "\n")
+        assert fit["figures"] >= 2, f"expected the dashboards' figures in view: {fit}"
+        assert not fit["bad"], (f"at {PROJECTOR['width']}x{PROJECTOR['height']} with the file "
+                                f"browser open, these figures do not fit: {fit['bad']}")
 
         before_text = status.inner_text().strip()
         before_png = _stable_screenshot(figure, page)

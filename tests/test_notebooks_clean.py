@@ -67,6 +67,31 @@ def test_notebook_navigation_is_current(path, nav_entries):
         f"{nbtool.NAV_MARKER}\n{nbtool.navigation_line(path.name, nav_entries)}")
 
 
+# JupyterLab's notebook column at 1280 x 800 with the file browser open (issue 13): a wider
+# image is shown shrunk, and its text with it.
+COLUMN_PX = 848
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_figure_fits_the_notebook_column(path):
+    """Every stored image (static figures and the dashboards' snapshots) fits the column, so
+    it is shown at 100 % and its 11-13 pt text at 15-18 px (100 dpi), 14-16 px (dashboards, 90 dpi)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    wide = []
+    for i, cell in enumerate(nbtool.read_notebook(path).cells):
+        for out in cell.get("outputs", []):
+            png = out.get("data", {}).get("image/png")
+            if png:
+                width = Image.open(io.BytesIO(base64.b64decode(png))).size[0]
+                if width > COLUMN_PX:
+                    wide.append((i, width))
+    assert not wide, f"{path.name}: (cell, width px) wider than {COLUMN_PX} px: {wide}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_has_no_errors_or_stderr(path):
     nb = nbtool.read_notebook(path)

@@ -501,3 +501,33 @@ def test_predict_and_error_rate_refuse_empty_or_mismatched_input():
     with pytest.raises(ValueError, match="y must hold one label per row of X"):
         T.error_rate(net, np.zeros((5, 4)), np.zeros(4, int))
     assert T.error_rate(net, np.zeros((5, 4)), T.predict(net, np.zeros((5, 4)))) == 0.0
+
+
+def _square(x):
+    return x * x
+
+
+def test_scripts_resume_and_run_in_parallel(capsys):
+    """The long-run script's stored config compares equal after a JSON round trip (else a
+    restart would retrain everything), and the shared pool runs jobs, reports each and the
+    skipped ones, and refuses a bad --jobs."""
+    import importlib.util
+    import json
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("wi_long_runs", root / "scripts" / "long_runs.py")
+    long_runs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(long_runs)
+    from wi_helpers.train import SETTINGS
+    cfg = long_runs.config(SETTINGS["long"])
+    assert json.loads(json.dumps(cfg)) == cfg
+    stored = json.loads((root / "data" / "05_long_runs.json").read_text())
+    assert stored["config"] == cfg and stored["complete"], "data/05_long_runs.npz is not current"
+    from scripts._pool import run_jobs
+    got = {}
+    run_jobs(_square, [1, 2, 3], n_jobs=2, on_result=got.__setitem__, skipped=2)
+    assert got == {1: 1, 2: 4, 3: 9}
+    out = capsys.readouterr().out
+    assert "resuming: 2 of 5 runs already stored, 3 to go" in out and "[  5/5]" in out
+    with pytest.raises(ValueError, match="--jobs must be an integer >= 1"):
+        run_jobs(_square, [1], n_jobs=0, on_result=print)
