@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> None:
     wall = run_jobs(_job, todo, n_jobs=args.jobs, on_result=save, skipped=len(jobs) - len(todo),
                     label=lambda j, h: f"{seed_key(*j):<13} test error {final_errors([h])[0]:5.1f}%  "
                                        f"({h.seconds:.0f} s)")
-    meta.update(complete=len(done) == len(jobs), wall_seconds=round(wall, 1), jobs=args.jobs)
+    meta.update(complete=len(done) == len(jobs), wall_seconds=round(wall, 1), jobs=args.jobs,
+                runs_trained=len(todo))  # this call: a resumed call trains only the missing runs
     meta_path.write_text(json.dumps(meta, indent=1) + "\n")
 
 
