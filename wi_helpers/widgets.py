@@ -607,7 +607,6 @@ class Dashboard(W.VBox):
         self.n_full_draws = self.n_blits = 0
         self._sim_key: tuple | None = None  # inputs of the last simulation (see _simulate)
         self._net: MLP | None = None  # the last simulated network (lends its layers)
-        self._pending, self._scheduled = False, None  # coalesced browser changes (_on_change)
         self._shown = ""  # the network the figure shows, named when a setting is refused
         self._build_artists()
         self.figure.canvas.mpl_connect("draw_event", self._on_draw)
@@ -653,26 +652,14 @@ class Dashboard(W.VBox):
 
     # -- controls
     def _on_change(self, change) -> None:
-        # A change sent by the browser (ipywidgets holds the owner's property lock while it
-        # applies one) is coalesced: the update runs on the kernel's event loop once the
-        # messages already received are applied, so rapid key presses or a drag end in one
-        # update with the last values instead of a backlog of stale frames. A change made
-        # in code (a cell, a test) updates at once, so the next line sees its result.
-        if getattr(change["owner"], "_property_lock", None):
-            self._pending = True
-            if self._scheduled is None:
-                self._scheduled = _later(0.0, self._run_pending)
-            if self._scheduled is not None:
-                return
+        # Updated at once, in the comm message's handler. Rapid key presses or a drag
+        # coalesce in the browser: ipywidgets' frontend keeps one state update in flight
+        # and, while the kernel is busy with it, merges later changes into one message sent
+        # when the kernel is idle again, so the figure ends on the last value without a
+        # backlog (benchmarks/bench_browser.py measures it). Deferring the update here would
+        # defeat that: the kernel would look idle before the update was done.
         self._sync_visibility()
         self.update()
-
-    def _run_pending(self) -> None:
-        self._scheduled = None
-        if self._pending:
-            self._pending = False
-            self._sync_visibility()
-            self.update()
 
     def _sync_visibility(self) -> None:
         c = self.controls
