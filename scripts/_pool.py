@@ -20,13 +20,14 @@ def _clock(seconds: float) -> str:
 
 
 def run_jobs(fn: Callable, jobs: Iterable, *, n_jobs: int, on_result: Callable,
-             label: Callable = str, skipped: int = 0) -> float:
+             label: Callable | None = None, skipped: int = 0) -> float:
     """Run fn(job) for every job in `n_jobs` processes; return the wall time in seconds.
 
     `on_result(job, result)` runs in this process as each job finishes (in completion order).
     `skipped` (jobs already done by an earlier, interrupted run) is reported, not run again.
     """
     jobs = list(jobs)
+    label = label or (lambda job, result: str(job))
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
         raise ValueError(f"--jobs must be an integer >= 1, got {n_jobs!r}")
     total = len(jobs) + skipped

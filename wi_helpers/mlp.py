@@ -22,6 +22,9 @@ MAX_BYTES = 400 * 2**20
 # The deepest network accepted. Each layer costs Python objects besides its numbers, and a
 # loop over a million layers takes seconds; the series never goes beyond a few hundred.
 MAX_DEPTH = 10_000
+# Networks up to this depth keep what `MLP(reuse=...)` needs (the generator state after each
+# layer); the dashboards go to 100 layers.
+REUSE_MAX_DEPTH = 1000
 # Bytes of one small ndarray besides its data (object header, shape and strides, list slot),
 # measured with tracemalloc: a forward+backward pass of [1] * 5001 holds about 1.3-1.5 kB per layer.
 ARRAY_OVERHEAD = 192
@@ -128,7 +131,11 @@ class MLP:
         # All weights first, layer by layer, then the biases: a network one layer deeper, or
         # with another bias_std, starts with the very same weights.
         self.weights, self._rng_states = [], []
-        if (reuse is not None and seed is not None and reuse.seed == seed and reuse.init == self.init
+        # The generator state after each layer's draw (~0.5 kB each) is kept only for networks
+        # a dashboard can show; deeper ones are drawn afresh and lend nothing.
+        keep_states = self.depth <= REUSE_MAX_DEPTH
+        if (reuse is not None and seed is not None and keep_states
+                and len(reuse._rng_states) == reuse.depth and reuse.seed == seed and reuse.init == self.init
                 and reuse.gain == gain and reuse.std == std and reuse.dtype == self.dtype
                 and reuse.fan_mode == fan_mode):
             for k in range(min(self.depth, reuse.depth)):
@@ -141,7 +148,8 @@ class MLP:
         for fan_in, fan_out in zip(self.sizes[len(self.weights):-1], self.sizes[len(self.weights) + 1:]):
             self.weights.append(init_weights(self.init, fan_in, fan_out, rng=rng, gain=gain,
                                              std=std, mode=fan_mode).astype(self.dtype, copy=False))
-            self._rng_states.append(rng.bit_generator.state)
+            if keep_states:
+                self._rng_states.append(rng.bit_generator.state)
         self.biases = [(rng.normal(0.0, bias_std, fan_out) if bias_std > 0
                         else np.zeros(fan_out)).astype(self.dtype, copy=False)
                        for fan_out in self.sizes[1:]]

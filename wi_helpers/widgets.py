@@ -35,7 +35,6 @@ a PNG snapshot of its figure with a line saying how to get the live one (see
 """
 from __future__ import annotations
 
-import asyncio
 import base64
 import html
 import io
@@ -505,26 +504,6 @@ def _load_ipympl():
     return nbagg.Canvas, nbagg.FigureManager
 
 
-# Seconds after the last frame before its snapshot is taken for saving (see below).
-SNAPSHOT_DELAY = 0.5
-
-
-def _later(delay: float, fn) -> asyncio.TimerHandle | None:
-    """Run fn() after `delay` s on the kernel's event loop, between messages; None (and fn
-    not scheduled) where no event loop runs (a script, pytest): the caller then runs it now."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-    def guarded():
-        try:
-            fn()
-        except Exception as exc:  # pragma: no cover - a callback must never raise at the loop
-            print(f"wi_helpers: {type(exc).__name__}: {exc}", file=sys.stderr)
-    return loop.call_later(delay, guarded)
-
-
 def _keep_saved_snapshot(canvas) -> None:
     """After each frame ipympl sends, put that frame in the canvas's `_data_url` state.
 
@@ -532,28 +511,21 @@ def _keep_saved_snapshot(canvas) -> None:
     saveState on), and a Canvas restored from it (notebook reopened, kernel gone) draws its
     `_data_url`. ipympl 0.10's frontend sets `_data_url` when a frame arrives but before
     decoding it, so it holds the previous frame (blank after the first one), and its kernel
-    side stops sending `_data_url` once the frontend is up. The snapshot (a fast PNG encode,
-    ~12 ms, and ~130 kB to the browser) is taken `SNAPSHOT_DELAY` s after the last frame, not
-    after each one: while a slider moves, the frames go out without it.
+    side stops sending `_data_url` once the frontend is up. Costs one fast PNG encode per
+    frame (~12 ms at the default size) and ~130 kB to the browser. (Taking it once, 0.5 s
+    after the last frame, on a timer of the kernel's event loop was tried: in the browser
+    test the timers had not run when the notebook was saved, with no message reaching the
+    kernel after the last frame, and the saved snapshots were blank.)
     """
     send_binary = canvas.send_binary
-    pending: list[asyncio.TimerHandle | None] = [None]
 
-    def snapshot():
-        pending[0] = None
+    def send_binary_then_snapshot(data):
+        send_binary(data)
         buf = io.BytesIO()
         Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png",
                                                                  compress_level=1)
         canvas._data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
         W.DOMWidget.send_state(canvas, key="_data_url")  # ipympl's send_state drops this key
-
-    def send_binary_then_snapshot(data):
-        send_binary(data)
-        if pending[0] is not None:
-            pending[0].cancel()
-        pending[0] = _later(SNAPSHOT_DELAY, snapshot)
-        if pending[0] is None:
-            snapshot()
 
     canvas.send_binary = send_binary_then_snapshot
 
