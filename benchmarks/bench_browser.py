@@ -153,15 +153,22 @@ def _open_and_run(browser, server, name: str, cases):
     """A page on notebook `name` with every cell run and every case's output attached."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    page.goto(f"{server.url}/lab/tree/{name}?token={server.token}", wait_until="domcontentloaded")
+    # a workspace of its own: JupyterLab would otherwise reopen the previous page's notebook
+    # beside this one, and "Run All Cells" could run that one
+    page.goto(f"{server.url}/lab/workspaces/{Path(name).stem}/tree/{name}?token={server.token}",
+              wait_until="domcontentloaded")
     idle = page.locator("#jp-main-statusbar").get_by_text(lab_harness.KERNEL_IDLE)
     idle.wait_for(timeout=90_000)
     page.evaluate(INSTALL_JS)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
-    for case, _ in cases:
-        page.locator(f".bench-{case}").first.wait_for(state="attached", timeout=120_000)
-    idle.wait_for(timeout=120_000)
+    try:
+        for case, _ in cases:
+            page.locator(f".bench-{case}").first.wait_for(state="attached", timeout=120_000)
+        idle.wait_for(timeout=120_000)
+    except Exception:
+        page.screenshot(path=str(lab_harness.ARTIFACTS / "bench-browser-failure.png"))
+        raise
     return context, page
 
 
