@@ -30,7 +30,7 @@ def check_chance_error(answer: Any, *, show_answer: bool = False) -> CheckResult
         why=(f"Shapeset-3x2's {N_CLASSES} classes are equally likely, so a guess that ignores the "
              f"image (always the same class, or the class priors) is right 1 time in {N_CLASSES}: "
              f"error {N_CLASSES - 1}/{N_CLASSES} = {expected:.1f}%. The paper's sigmoid network "
-             "(82.61%) is only a little better than that."),
+             "(82.61%) is about 6 points better than that, far from the others (16-27%)."),
         hint="count the classes (combinations of one or two shapes, order ignored); a guess "
              "that ignores the image is right with probability one over that count.",
         traps={
