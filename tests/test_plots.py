@@ -39,7 +39,7 @@ def _render(fig) -> None:
 
 
 def _sim(ax):
-    return [l for l in ax.lines if l.get_linestyle() == "-" and l.get_marker() == "o"
+    return [l for l in ax.lines if l.get_linestyle() == "-" and l.get_marker() in plots.MARKERS
             and l.get_visible()]
 
 
@@ -371,3 +371,18 @@ def test_histogram_near_float_max_renders_and_says_so(v):
     fig = plots.histogram_plot([np.array(v)], xlabel="h")
     fig.savefig(io.BytesIO(), format="png")
     assert "beyond the x axis" in fig._supxlabel.get_text()
+
+
+def test_series_differ_by_marker_as_well_as_colour(tanh_standard):
+    """Five or more series: each has its own colour and its own marker (no yellow, no
+    triangle, which would read as an overflow or underflow marker), in figure and legend."""
+    _, stats, pred = tanh_standard
+    fig = plots.compare_profiles({f"net {i}": (stats, pred) for i in range(6)}, quantity="h_m2")
+    sims = _sim(fig.axes[0])
+    assert len(sims) == 6
+    assert len({l.get_marker() for l in sims}) == 6 and len({l.get_color() for l in sims}) == 6
+    assert not {l.get_marker() for l in sims} & {"^", "v"}
+    assert "#F0E442" not in {l.get_color() for l in sims}
+    legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
+                                            fig.axes[0].get_legend().legend_handles)}
+    assert [legend[f"net {i}"].get_marker() for i in range(6)] == [l.get_marker() for l in sims]

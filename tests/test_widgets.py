@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP, footprint_bytes, layer_histograms, layer_stats, mean_field, scheme_weight_var
-from wi_helpers import widgets
+from wi_helpers import plots, widgets
 from wi_helpers.widgets import CONTROLS, DASHBOARD_MAX_BYTES, histogram_dashboard, variance_dashboard
 
 
 def _sim(ax):
-    return [l for l in ax.lines if l.get_linestyle() == "-" and l.get_marker() == "o"
+    return [l for l in ax.lines if l.get_linestyle() == "-" and l.get_marker() in plots.MARKERS
             and l.get_visible()][0]
 
 

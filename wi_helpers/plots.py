@@ -118,6 +118,15 @@ def _color(i: int) -> str:
     return LINE_COLORS[i % len(LINE_COLORS)]
 
 
+# One marker per series as well as one colour: series stay apart in grey, for colour-blind
+# readers and on a washed-out projector (the first is the circle every single-series figure uses).
+MARKERS = ("o", "s", "D", "P", "X", "h", "*")  # no triangles: those mark overflow and underflow
+
+
+def _marker(i: int) -> str:
+    return MARKERS[i % len(MARKERS)]
+
+
 def _style_axes(ax, xlabel: str, ylabel: str, *, integer_x: bool = True) -> None:
     ax.set_xlabel(xlabel, fontsize=FONT)
     ax.set_ylabel(ylabel, fontsize=FONT)
@@ -275,7 +284,7 @@ class _Panel:
             # The theory is drawn on top of a half-transparent simulation line, its dashes
             # edged in white: where the two agree (the usual case) they stay visible, also on
             # a projector.
-            (s,) = self.ax.plot([], [], "-", color=c, linewidth=LINE + 0.8, marker="o",
+            (s,) = self.ax.plot([], [], "-", color=c, linewidth=LINE + 0.8, marker=_marker(len(self.sim)),
                                 markersize=MARKER, alpha=0.6, zorder=3)
             (t,) = self.ax.plot([], [], "--", color=c, linewidth=LINE, zorder=3.5,
                                 path_effects=[patheffects.withStroke(linewidth=LINE + 2.0,
@@ -612,7 +621,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
                 hatched = [(kind, lo, hi, f"{name}: {label}") for kind, lo, hi, label in regions]
     edge = _edge_notes(panel.update(xs, sims, theories, regions=hatched), quantity,
                        names=list(profiles))
-    entries = [(name, dict(color=_color(i), linewidth=LINE, marker="o", markersize=MARKER))
+    entries = [(name, dict(color=_color(i), linewidth=LINE, marker=_marker(i), markersize=MARKER))
                for i, name in enumerate(profiles)]
     if theory_names:
         entries += [("simulation", dict(color="#444444", linewidth=LINE, marker="o",
@@ -776,7 +785,7 @@ def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | Non
     notes = [f"{name}: {v.float_summary()}" for name, v in states.items()
              if v.forward_overflow is not None or v.forward_underflow is not None]
     panel.legend([(f"{name} ({stats_by_name[name].activation})",
-                   dict(color=_color(i), linewidth=LINE, marker="o", markersize=MARKER))
+                   dict(color=_color(i), linewidth=LINE, marker=_marker(i), markersize=MARKER))
                   for i, name in enumerate(names)])
     rule = saturation_rule([s.activation for s in stats_by_name.values()])
     _caption(fig, rule + ("." if not notes else ".\n" + "; ".join(notes)))
@@ -855,7 +864,7 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
                    integer_x=integer_x)
     names = list(ys)
     edge = panel.update(x, [ys[n] for n in names], [theory.get(n) for n in names])
-    entries = [(n, dict(color=_color(i), linewidth=LINE + 0.8, marker="o", markersize=MARKER,
+    entries = [(n, dict(color=_color(i), linewidth=LINE + 0.8, marker=_marker(i), markersize=MARKER,
                         alpha=0.6)) for i, n in enumerate(names)]
     if theory:
         entries.append(("theory", dict(color="#444444", linewidth=LINE, linestyle="--")))
