@@ -80,6 +80,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_dashboard.py
 	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_browser.py
 
 clean-venv:
 	rm -rf $(VENV)
