@@ -338,38 +338,38 @@ def test_table1_constants_match_the_paper():
 def test_training_plots_draw_history_arrays():
     from matplotlib.figure import Figure
 
-    from wi_helpers import plots
+    from wi_helpers import plots_training
     from wi_helpers.shapeset import CLASS_NAMES, make_shapeset
 
     hist, _, _ = _run(n_updates=20)
     curves = dict(update=hist.update, mean=hist.h_mean, std=hist.h_std,
                   p98=hist.h_percentiles[:, :, -1])
-    fig = plots.training_activation_plot({"a": curves, "b": curves}, ylabel="h", markers="p98")
+    fig = plots_training.training_activation_plot({"a": curves, "b": curves}, ylabel="h", markers="p98")
     assert isinstance(fig, Figure) and len(fig.axes) == 2
     # per layer: the mean line, the markers and the spread as two dotted lines
     assert len(fig.axes[0].lines) == 4 * hist.h_mean.shape[1]
-    fig = plots.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0]}, xlabel="h")
+    fig = plots_training.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0]}, xlabel="h")
     assert len(fig.axes[0].lines) == hist.h_hist.shape[1]
-    fig = plots.learning_curves_plot({"x": (hist.eval_update, 100 * hist.test_error)},
+    fig = plots_training.learning_curves_plot({"x": (hist.eval_update, 100 * hist.test_error)},
                                      reference={"chance": 66.7})
     # the y axis covers the data and the reference, in steps of 5 with a margin of 2, not 0-100
     err = 100 * hist.test_error
     lo, hi = fig.axes[0].get_ylim()
     assert lo <= min(err.min(), 66.7) and hi >= max(err.max(), 66.7) and hi - lo < 100
     seeds = np.stack([err, err + 1.0])
-    fig = plots.learning_curves_plot({"x": (hist.eval_update, seeds)})
+    fig = plots_training.learning_curves_plot({"x": (hist.eval_update, seeds)})
     band = fig.axes[0].collections[0].get_paths()[0].vertices[:, 1]
     assert band.min() == pytest.approx(err.min()) and band.max() == pytest.approx(err.max() + 1.0)
     assert "2 seeds" in fig.legends[0].get_texts()[0].get_text()
-    fig = plots.grad_W_var_plot({"x": (hist.update, hist.grad_W_var)})
+    fig = plots_training.grad_W_var_plot({"x": (hist.update, hist.grad_W_var)})
     assert len(fig.axes[0].lines) == hist.grad_W_var.shape[1]
     X, y = make_shapeset(4, rng=np.random.default_rng(0))
-    fig = plots.shapeset_grid(X, y, CLASS_NAMES, n_cols=2, n_rows=2)
+    fig = plots_training.shapeset_grid(X, y, CLASS_NAMES, n_cols=2, n_rows=2)
     assert len(fig.axes) == 4 and fig.axes[0].get_title().replace("\n", "") in CLASS_NAMES
     with pytest.raises(ValueError, match="counts\\['start'\\] must have shape"):
-        plots.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0][:, :3]}, xlabel="h")
+        plots_training.counts_histogram_plot(hist.h_edges, {"start": hist.h_hist[0][:, :3]}, xlabel="h")
     with pytest.raises(ValueError, match="band must be"):
-        plots.training_activation_plot({"a": curves}, ylabel="h", band="minmax")
+        plots_training.training_activation_plot({"a": curves}, ylabel="h", band="minmax")
 
 
 def test_run_table1_stops_after_an_interrupted_run(monkeypatch):
