@@ -511,3 +511,13 @@ def test_presets_take_the_names_mlp_takes_and_sizes_text_is_strict():
         with pytest.raises(ValueError, match="sizes"):
             W.parse_sizes(bad)
     assert W.parse_sizes("784, 256; 10") == [784, 256, 10]
+
+
+def test_controls_come_from_one_table():
+    """Every control is a row of CONTROL_TABLE (and only those), built with its preset value."""
+    assert set(widgets.CONTROL_TABLE) == set(CONTROLS)
+    d = variance_dashboard(backend="agg", depth=7, gain=1.5, init="he_normal", fan_mode="fan_out")
+    assert (d.controls["depth"].value, d.controls["gain"].value) == (7, 1.5)
+    assert d.controls["fan_mode"].value == "fan_out" and d.controls["fan_mode"].description == "fan mode"
+    for name, (cls, _) in widgets.CONTROL_TABLE.items():
+        assert isinstance(d.controls[name], cls) and f"wi-{name}" in d.controls[name]._dom_classes

@@ -1,5 +1,7 @@
-"""What one dashboard state means, computed once: the status line, the figure caption and the
-hatched regions are all derived from one `DashboardState`, so they cannot disagree.
+"""The dashboards' pure computations: which network a dashboard builds (`network_sizes`,
+`parse_sizes`, `probe_rng`) and what one dashboard state means, computed once: the status
+line, the figure caption and the hatched regions are all derived from one `DashboardState`,
+so they cannot disagree.
 
 Pure NumPy (the numerics layer): no matplotlib or ipywidgets here.
 
@@ -13,6 +15,7 @@ marks it at the bottom edge and the gradient wording says the variance reached 0
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +40,67 @@ def _min(*xs: int | None) -> int | None:
 def _max(*xs: int | None) -> int | None:
     xs = [x for x in xs if x is not None]
     return max(xs) if xs else None
+
+
+# ------------------------------------------------ the networks a dashboard builds (pure NumPy)
+
+SHAPES = ("constant", "bottleneck", "expanding", "custom")
+MAX_CUSTOM_LAYERS = 100   # the deepest network a dashboard builds (its depth slider's maximum)
+MAX_CUSTOM_WIDTH = 4096   # the widest layer a typed list of sizes may hold
+
+
+def probe_rng(seed: int) -> np.random.Generator:
+    """Generator of the dashboards' probe data (input X, output gradient) for this seed."""
+    # A stream of its own (seed, 1), so the probes do not reuse the weights' random numbers.
+    return np.random.default_rng([int(seed), 1])
+
+
+def parse_sizes(text: str) -> list[int]:
+    """Layer widths from text such as "784, 256, 256, 10" (ValueError saying what is wrong)."""
+    if not isinstance(text, str):
+        raise TypeError(f"sizes must be text such as '784, 256, 10', got {type(text).__name__}")
+    inner = text.strip().strip("[]()")
+    if re.search(r",\s*,|;\s*;|^\s*[,;]|[,;]\s*$", inner):
+        raise ValueError(f"sizes: an empty entry between separators in {text!r}; write one width "
+                         f"between commas, e.g. '784, 256, 10'")
+    parts = [p for p in re.split(r"[,\s;]+", inner) if p]
+    if len(parts) < 2:
+        raise ValueError(f"sizes needs at least two widths (input and one layer), "
+                         f"e.g. '784, 256, 10'; got {text!r}")
+    sizes = []
+    for p in parts:
+        if not re.fullmatch(r"[0-9]+", p):  # ASCII digits only: \d also matches '１０' 
+            raise ValueError(f"sizes: {p!r} is not a positive whole number (in {text!r})")
+        n = int(p)
+        if not 1 <= n <= MAX_CUSTOM_WIDTH:
+            raise ValueError(f"sizes: width {n} is outside 1..{MAX_CUSTOM_WIDTH}")
+        sizes.append(n)
+    if len(sizes) - 1 > MAX_CUSTOM_LAYERS:
+        raise ValueError(f"sizes: {len(sizes) - 1} layers; at most {MAX_CUSTOM_LAYERS}")
+    return sizes
+
+
+def network_sizes(shape: str, depth: int, width: int, sizes_text: str = "") -> list[int]:
+    """The layer widths n_0..n_L a dashboard builds for a shape (see `SHAPES`).
+
+    constant: n_l = width; bottleneck: width at both ends, narrowing geometrically to width/8
+    in the middle; expanding: from width/8 at the input up to width at the output;
+    custom: `parse_sizes(sizes_text)`.
+    """
+    if shape == "custom":
+        return parse_sizes(sizes_text)
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
+    narrow = max(width // 8, 2)
+    l = np.arange(depth + 1)
+    if shape == "constant":
+        return [int(width)] * (depth + 1)
+    if shape == "bottleneck":
+        t = np.abs(2.0 * l / depth - 1.0)  # 1 at both ends, 0 in the middle
+    else:
+        t = l / depth
+    return [int(round(narrow * (width / narrow) ** float(v))) for v in t]
+
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ from .activations import ACTIVATIONS, SATURATION_LEVEL, get_activation
 from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
 from .stats import LayerStats, layer_stats
-from .dashboard_state import DashboardState, dashboard_state, phase_text
+from .dashboard_state import (MAX_CUSTOM_LAYERS, MAX_CUSTOM_WIDTH, SHAPES, DashboardState,
+                              dashboard_state, network_sizes, parse_sizes, phase_text, probe_rng)
 from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
                      scheme_weight_var)
 
@@ -71,7 +72,6 @@ DASHBOARD_MAX_BYTES = 320 * 2**20
 VANISH_RATIO = 1e-6           # "vanished": below 1e-6 times the reference layer
 STATIC_HINT = ("Static snapshot of an interactive dashboard: run this notebook in JupyterLab "
                "(make lab) to move the sliders.")
-SHAPES = ("constant", "bottleneck", "expanding", "custom")
 THEORIES = ("mean_field", "linear", "off")
 CONTROLS = ("depth", "width", "shape", "sizes", "init", "fan_mode", "gain", "std", "activation",
             "bias", "batch", "seed", "theory")
@@ -80,68 +80,10 @@ DEFAULTS: dict[str, Any] = dict(depth=10, width=256, shape="constant", sizes="78
                                 activation="tanh",
                                 bias=0.0, batch=256, seed=0, theory="mean_field")
 # Slider ranges: (min, max, step). std is a log slider over 10^-3 .. 10^1.
-RANGES = dict(depth=(1, 100, 1), width=(16, 1024, 16), gain=(0.05, 4.0, 0.01),
+RANGES = dict(depth=(1, MAX_CUSTOM_LAYERS, 1), width=(16, 1024, 16), gain=(0.05, 4.0, 0.01),
               std=(1e-3, 10.0, None), bias=(0.0, 1.0, 0.01), batch=(16, 1024, 16),
               seed=(0, 2**32 - 1, 1))
-MAX_CUSTOM_LAYERS = RANGES["depth"][1]
-MAX_CUSTOM_WIDTH = 4096
 FIGURE_DPI = 90
-
-
-def probe_rng(seed: int) -> np.random.Generator:
-    """Generator of the dashboards' probe data (input X, output gradient) for this seed."""
-    # A stream of its own (seed, 1), so the probes do not reuse the weights' random numbers.
-    return np.random.default_rng([int(seed), 1])
-
-
-# ----------------------------------------------------------------- parameters
-
-
-def parse_sizes(text: str) -> list[int]:
-    """Layer widths from text such as "784, 256, 256, 10" (ValueError saying what is wrong)."""
-    if not isinstance(text, str):
-        raise TypeError(f"sizes must be text such as '784, 256, 10', got {type(text).__name__}")
-    inner = text.strip().strip("[]()")
-    if re.search(r",\s*,|;\s*;|^\s*[,;]|[,;]\s*$", inner):
-        raise ValueError(f"sizes: an empty entry between separators in {text!r}; write one width "
-                         f"between commas, e.g. '784, 256, 10'")
-    parts = [p for p in re.split(r"[,\s;]+", inner) if p]
-    if len(parts) < 2:
-        raise ValueError(f"sizes needs at least two widths (input and one layer), "
-                         f"e.g. '784, 256, 10'; got {text!r}")
-    sizes = []
-    for p in parts:
-        if not re.fullmatch(r"[0-9]+", p):  # ASCII digits only: \d also matches '１０' 
-            raise ValueError(f"sizes: {p!r} is not a positive whole number (in {text!r})")
-        n = int(p)
-        if not 1 <= n <= MAX_CUSTOM_WIDTH:
-            raise ValueError(f"sizes: width {n} is outside 1..{MAX_CUSTOM_WIDTH}")
-        sizes.append(n)
-    if len(sizes) - 1 > MAX_CUSTOM_LAYERS:
-        raise ValueError(f"sizes: {len(sizes) - 1} layers; at most {MAX_CUSTOM_LAYERS}")
-    return sizes
-
-
-def network_sizes(shape: str, depth: int, width: int, sizes_text: str = "") -> list[int]:
-    """The layer widths n_0..n_L a dashboard builds for a shape (see `SHAPES`).
-
-    constant: n_l = width; bottleneck: width at both ends, narrowing geometrically to width/8
-    in the middle; expanding: from width/8 at the input up to width at the output;
-    custom: `parse_sizes(sizes_text)`.
-    """
-    if shape == "custom":
-        return parse_sizes(sizes_text)
-    if shape not in SHAPES:
-        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, got {shape!r}")
-    narrow = max(width // 8, 2)
-    l = np.arange(depth + 1)
-    if shape == "constant":
-        return [int(width)] * (depth + 1)
-    if shape == "bottleneck":
-        t = np.abs(2.0 * l / depth - 1.0)  # 1 at both ends, 0 in the middle
-    else:
-        t = l / depth
-    return [int(round(narrow * (width / narrow) ** float(v))) for v in t]
 
 
 def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
@@ -246,72 +188,64 @@ class _StdSlider(W.SelectionSlider):
         return super()._validate_value(proposal)
 
 
+def _slider(cls, name: str, description: str, tooltip: str, **kw) -> tuple:
+    lo, hi, step = RANGES[name]
+    return cls, dict(min=lo, max=hi, step=step, description=description, tooltip=tooltip,
+                     continuous_update=False, **kw)
+
+
+# The controls, one row each: widget class and its settings (the value comes from the preset).
+# Every control gets the CSS class wi-<name>, a visible description and a tooltip.
+CONTROL_TABLE: dict[str, tuple[type, dict[str, Any]]] = {
+    "depth": _slider(W.IntSlider, "depth", "depth L", "number of layers L (weight matrices)"),
+    "width": _slider(W.IntSlider, "width", "width n",
+                     "units per layer (for the bottleneck and expanding shapes: the widest layer)"),
+    "shape": (W.Dropdown, dict(options=list(SHAPES), description="shape",
+                               tooltip="layer widths: all equal, narrowing in the middle, growing "
+                                       "towards the output, or typed in (custom)")),
+    "sizes": (W.Text, dict(description="sizes n_0..n_L", placeholder="784, 256, 256, 10",
+                           tooltip="layer widths from input to output, separated by commas "
+                                   "(used when shape is custom); press Enter to apply",
+                           continuous_update=False)),
+    "init": (W.Dropdown, dict(options=list(SCHEMES), description="init",
+                              tooltip="weight initialization scheme")),
+    "fan_mode": (W.Dropdown, dict(options=[("fan_in (forward)", "fan_in"),
+                                           ("fan_out (backward)", "fan_out")],
+                                  description="fan mode",
+                                  tooltip="which fan the He and LeCun inits divide by: fan_in "
+                                          "keeps the forward second moment, fan_out the backward "
+                                          "variance (PyTorch's kaiming_normal_(mode=...))")),
+    "gain": _slider(W.FloatSlider, "gain", "gain",
+                    "multiplies the weights' standard deviation (PyTorch: tanh 5/3, ReLU sqrt 2)",
+                    readout_format=".2f"),
+    "std": (_StdSlider, dict(description="std σ", continuous_update=False,
+                             tooltip="standard deviation of the weights for init = normal: "
+                                     "W ~ N(0, σ²)")),
+    "activation": (W.Dropdown, dict(options=list(ACTIVATIONS), description="activation φ",
+                                    tooltip="nonlinearity h = φ(z) of every layer")),
+    "bias": _slider(W.FloatSlider, "bias", "bias std σ_b",
+                    "standard deviation of the initial biases, b ~ N(0, σ_b²)",
+                    readout_format=".2f"),
+    "batch": _slider(W.IntSlider, "batch", "batch", "number of probe examples averaged over"),
+    "seed": (W.BoundedIntText, dict(min=RANGES["seed"][0], max=RANGES["seed"][1],
+                                    description="seed",
+                                    tooltip="random seed of the weights and probes")),
+    "theory": (W.Dropdown, dict(options=[("mean field", "mean_field"),
+                                         ("linear regime", "linear"), ("off", "off")],
+                                description="theory",
+                                tooltip="dashed overlay: mean-field recursion (any activation), "
+                                        "Glorot & Bengio's linear regime, or none")),
+}
+
+
 def _make_control(name: str, value: Any) -> W.Widget:
-    """One control with its CSS class wi-<name>, a visible description and a tooltip."""
-    style = {"description_width": "110px"}
-    layout = W.Layout(width="330px")
-    common = dict(style=style, layout=layout)
-    if name == "depth":
-        w = W.IntSlider(value=value, min=RANGES["depth"][0], max=RANGES["depth"][1], step=1,
-                        description="depth L", tooltip="number of layers L (weight matrices)",
-                        continuous_update=False, **common)
-    elif name == "width":
-        w = W.IntSlider(value=value, min=RANGES["width"][0], max=RANGES["width"][1],
-                        step=RANGES["width"][2], description="width n",
-                        tooltip="units per layer (for the bottleneck and expanding shapes: "
-                                "the widest layer)", continuous_update=False, **common)
-    elif name == "shape":
-        w = W.Dropdown(options=list(SHAPES), value=value, description="shape",
-                       tooltip="layer widths: all equal, narrowing in the middle, growing "
-                               "towards the output, or typed in (custom)", **common)
-    elif name == "sizes":
-        w = W.Text(value=value, description="sizes n_0..n_L", placeholder="784, 256, 256, 10",
-                   tooltip="layer widths from input to output, separated by commas "
-                           "(used when shape is custom); press Enter to apply",
-                   continuous_update=False, **common)
-    elif name == "init":
-        w = W.Dropdown(options=list(SCHEMES), value=value, description="init",
-                       tooltip="weight initialization scheme", **common)
-    elif name == "fan_mode":
-        w = W.Dropdown(options=[("fan_in (forward)", "fan_in"), ("fan_out (backward)", "fan_out")],
-                       value=value, description="fan mode",
-                       tooltip="which fan the He and LeCun inits divide by: fan_in keeps the "
-                               "forward second moment, fan_out the backward variance "
-                               "(PyTorch's kaiming_normal_(mode=...))", **common)
-    elif name == "gain":
-        w = W.FloatSlider(value=value, min=RANGES["gain"][0], max=RANGES["gain"][1],
-                          step=RANGES["gain"][2], description="gain",
-                          tooltip="multiplies the weights' standard deviation "
-                                  "(PyTorch: tanh 5/3, ReLU sqrt 2)",
-                          continuous_update=False, readout_format=".2f", **common)
-    elif name == "std":
-        w = _StdSlider(options=_std_options(value), value=float(value), description="std σ",
-                       tooltip="standard deviation of the weights for init = normal: "
-                               "W ~ N(0, σ²)", continuous_update=False, **common)
-    elif name == "activation":
-        w = W.Dropdown(options=list(ACTIVATIONS), value=value, description="activation φ",
-                       tooltip="nonlinearity h = φ(z) of every layer", **common)
-    elif name == "bias":
-        w = W.FloatSlider(value=value, min=RANGES["bias"][0], max=RANGES["bias"][1],
-                          step=RANGES["bias"][2], description="bias std σ_b",
-                          tooltip="standard deviation of the initial biases, b ~ N(0, σ_b²)",
-                          continuous_update=False, readout_format=".2f", **common)
-    elif name == "batch":
-        w = W.IntSlider(value=value, min=RANGES["batch"][0], max=RANGES["batch"][1],
-                        step=RANGES["batch"][2], description="batch",
-                        tooltip="number of probe examples averaged over",
-                        continuous_update=False, **common)
-    elif name == "seed":
-        w = W.BoundedIntText(value=value, min=RANGES["seed"][0], max=RANGES["seed"][1],
-                             description="seed", tooltip="random seed of the weights and probes",
-                             **common)
-    elif name == "theory":
-        w = W.Dropdown(options=[("mean field", "mean_field"), ("linear regime", "linear"),
-                                ("off", "off")], value=value, description="theory",
-                       tooltip="dashed overlay: mean-field recursion (any activation), "
-                               "Glorot & Bengio's linear regime, or none", **common)
-    else:  # pragma: no cover - CONTROLS and this function are kept in step
-        raise ValueError(name)
+    """The control `name` of `CONTROL_TABLE` holding `value`."""
+    cls, kw = CONTROL_TABLE[name]
+    if name == "std":  # a log grid that holds the preset value exactly
+        kw = dict(kw, options=_std_options(value))
+        value = float(value)
+    w = cls(value=value, style={"description_width": "110px"}, layout=W.Layout(width="330px"),
+            **kw)
     w.add_class(f"wi-{name}")
     return w
 
