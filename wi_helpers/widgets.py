@@ -467,7 +467,10 @@ def _keep_saved_snapshot(canvas) -> None:
 class Dashboard(W.VBox):
     """Controls, a status line and one figure updated in place; see the module docstring."""
 
-    def __init__(self, kind: str, controls: tuple[str, ...], preset: dict[str, Any],
+    kind = "base"
+    FIGSIZE = (9.3, 4.4)  # inches at FIGURE_DPI: 837 px, inside the notebook column (848 px)
+
+    def __init__(self, controls: tuple[str, ...], preset: dict[str, Any],
                  backend: str | None = None):
         if backend is None:
             try:
@@ -477,14 +480,13 @@ class Dashboard(W.VBox):
                 backend = "agg"
         if backend not in ("ipympl", "agg"):
             raise ValueError(f"backend must be 'ipympl', 'agg' or None, got {backend!r}")
-        self.kind, self.backend, self.shown = kind, backend, controls
+        self.backend, self.shown = backend, controls
         self.params = dict(preset)
         self.controls = {name: _make_control(name, preset[name]) for name in CONTROLS}
         self.status = W.HTML(value="", layout=W.Layout(width="100%", min_height="6em"))
         self.status.add_class("wi-status")
         # 837 px wide: fits the notebook column (848 px) at 1280 px with the file browser open
-        self.figure = Figure(figsize=(9.3, 4.4) if kind == "variance" else (9.3, 4.0),
-                             dpi=FIGURE_DPI)
+        self.figure = Figure(figsize=self.FIGSIZE, dpi=FIGURE_DPI)
         if backend == "ipympl":
             Canvas, FigureManager = _load_ipympl()
             canvas = Canvas(self.figure)
@@ -530,28 +532,16 @@ class Dashboard(W.VBox):
 
     # -- figure
     def _build_artists(self) -> None:
-        fig = self.figure
-        if self.kind == "variance":
-            axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
-            # A fixed layout: no layout engine runs on each redraw (see the benchmark).
-            fig.subplots_adjust(left=0.085, right=0.97, top=0.86, bottom=0.25, wspace=0.45)
-            self.artists = plots._VarianceArtists(fig, axes, saturation=True, live=True)
-        else:
-            axes = fig.subplots(1, 2)
-            fig.subplots_adjust(left=0.075, right=0.95, top=0.84, bottom=0.22, wspace=0.35)
-            self.hist_h = plots._HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
-            self.hist_g = plots._HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
-                                                  colorbar=True)
-            axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=plots.FONT)
-            axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=plots.FONT)
-            self.caption = plots._caption(fig, "")
+        """Make the figure's axes and the artists the updates change (per dashboard class)."""
+        raise NotImplementedError
+
+    def _found_artists(self) -> list:
+        """The artists each update changes (per dashboard class)."""
+        raise NotImplementedError
 
     def _dynamic_artists(self) -> list:
         """The artists each update changes, animated: full draws leave them to `_on_draw`."""
-        if self.kind == "variance":
-            found = self.artists.dynamic_artists()
-        else:
-            found = [*self.hist_h.dynamic_artists(), *self.hist_g.dynamic_artists()]
+        found = self._found_artists()
         for artist in found:
             artist.set_animated(True)
         return sorted(found, key=lambda a: a.get_zorder())
@@ -687,41 +677,19 @@ class Dashboard(W.VBox):
             previous = self._net
             self._net = None  # a failure below must not leave a half-built network to reuse
             net = self._network(p, sizes, reuse=previous)
-            if self.kind == "variance":
-                # the panels show no weight gradients: skip dL/dW (one matmul per layer)
-                result = layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False,
-                                     reuse=previous)
-            else:
-                # the same probes layer_stats draws (X first, then the output gradient);
-                # layer_stats runs the forward pass, so only dL/dz is asked for again
-                X = rng.standard_normal((p["batch"], sizes[0]))
-                grad_out = rng.standard_normal((p["batch"], sizes[-1]))
-                stats = layer_stats(net, X, grad_out, reuse=previous)
-                grads = net.backward(grad_out, weight_grads=False)
-                result = (stats, net.h[1:], grads.z)
+            result = self._sample(net, p, sizes, rng, previous)
             del previous
         self._net = net
         self._sim_key, self._sim = key, result
         return result
 
+    def _sample(self, net: MLP, p: dict[str, Any], sizes: list[int], rng, previous):
+        """What this dashboard draws, measured on `net` with the probes of `rng`."""
+        raise NotImplementedError
+
     def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
-        prediction = self._prediction(p, sizes)
-        if self.kind == "variance":
-            stats = self._simulate(p, sizes)
-            # one verdict: the caption, the hatching and the status below all read it
-            self.state = state = state_for(p, sizes, stats)
-            self.stats, self.prediction = stats, prediction
-            self.artists.update(stats, prediction, state)
-            return describe(p, sizes, stats, prediction, state)
-        stats, h, grad_z = self._simulate(p, sizes)
-        self.state = state = state_for(p, sizes, stats)
-        self.stats, self.prediction = stats, prediction
-        cap_h = self.hist_h.update(h)
-        cap_g = self.hist_g.update(grad_z)
-        self.caption.set_text(plots._wrap(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
-        self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
-                             fontsize=plots.TITLE)
-        return describe(p, sizes, stats, prediction, state)
+        """Simulate (or reuse), update the artists; return the status lines."""
+        raise NotImplementedError
 
     def _on_draw(self, event) -> None:
         """After a full draw: keep its pixels as the background, then draw the data on top."""
@@ -802,7 +770,78 @@ class Dashboard(W.VBox):
         return data
 
 
-def _factory(kind: str, controls, preset: dict[str, Any], backend: str | None) -> Dashboard:
+class VarianceDashboard(Dashboard):
+    """Per-layer E[h_l^2], Var[dL/dh_l] (theory dashed) and saturation."""
+
+    kind = "variance"
+
+    def _build_artists(self) -> None:
+        fig = self.figure
+        axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
+        # A fixed layout: no layout engine runs on each redraw (see the benchmark).
+        fig.subplots_adjust(left=0.085, right=0.97, top=0.86, bottom=0.25, wspace=0.45)
+        self.artists = plots._VarianceArtists(fig, axes, saturation=True, live=True)
+
+    def _found_artists(self) -> list:
+        return self.artists.dynamic_artists()
+
+    def _sample(self, net, p, sizes, rng, previous):
+        # the panels show no weight gradients: skip dL/dW (one matmul per layer)
+        return layer_stats(net, batch=p["batch"], rng=rng, weight_grads=False, reuse=previous)
+
+    def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
+        prediction = self._prediction(p, sizes)
+        stats = self._simulate(p, sizes)
+        # one verdict: the caption, the hatching and the status below all read it
+        self.state = state = state_for(p, sizes, stats)
+        self.stats, self.prediction = stats, prediction
+        self.artists.update(stats, prediction, state)
+        return describe(p, sizes, stats, prediction, state)
+
+
+class HistogramDashboard(Dashboard):
+    """Per-layer histograms of activations and back-propagated gradients (their Figs. 6-7)."""
+
+    kind = "histogram"
+    FIGSIZE = (9.3, 4.0)
+
+    def _build_artists(self) -> None:
+        fig = self.figure
+        axes = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.075, right=0.95, top=0.84, bottom=0.22, wspace=0.35)
+        self.hist_h = plots._HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
+        self.hist_g = plots._HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
+                                              colorbar=True)
+        axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=plots.FONT)
+        axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=plots.FONT)
+        self.caption = plots._caption(fig, "")
+
+    def _found_artists(self) -> list:
+        return [*self.hist_h.dynamic_artists(), *self.hist_g.dynamic_artists()]
+
+    def _sample(self, net, p, sizes, rng, previous):
+        # the same probes layer_stats draws (X first, then the output gradient); layer_stats
+        # runs the forward pass, so only dL/dz is asked for again
+        X = rng.standard_normal((p["batch"], sizes[0]))
+        grad_out = rng.standard_normal((p["batch"], sizes[-1]))
+        stats = layer_stats(net, X, grad_out, reuse=previous)
+        grads = net.backward(grad_out, weight_grads=False)
+        return stats, net.h[1:], grads.z
+
+    def _compute_and_draw(self, p: dict[str, Any], sizes: list[int]) -> list[str]:
+        prediction = self._prediction(p, sizes)
+        stats, h, grad_z = self._simulate(p, sizes)
+        self.state = state = state_for(p, sizes, stats)
+        self.stats, self.prediction = stats, prediction
+        cap_h = self.hist_h.update(h)
+        cap_g = self.hist_g.update(grad_z)
+        self.caption.set_text(plots._wrap(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
+        self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
+                             fontsize=plots.TITLE)
+        return describe(p, sizes, stats, prediction, state)
+
+
+def _factory(cls: type, controls, preset: dict[str, Any], backend: str | None) -> Dashboard:
     p = _check_preset(preset)
     shown = _check_controls(controls)
     if "sizes" in shown and "shape" not in shown:
@@ -814,16 +853,16 @@ def _factory(kind: str, controls, preset: dict[str, Any], backend: str | None) -
     if "std" in shown and "init" not in shown and p["init"] != "normal":
         raise ValueError(f"control 'std' is only used by init='normal', but init={p['init']!r} is "
                          "fixed; preset init='normal' or add 'init' to controls")
-    return Dashboard(kind, shown, p, backend=backend)
+    return cls(shown, p, backend=backend)
 
 
 def variance_dashboard(*, controls: tuple[str, ...] | None = None, backend: str | None = None,
                        **preset: Any) -> Dashboard:
     """Per-layer E[h_l^2], Var[dL/dh_l] (theory dashed) and saturation, with sliders."""
-    return _factory("variance", controls, preset, backend)
+    return _factory(VarianceDashboard, controls, preset, backend)
 
 
 def histogram_dashboard(*, controls: tuple[str, ...] | None = None, backend: str | None = None,
                         **preset: Any) -> Dashboard:
     """Per-layer histograms of activations and back-propagated gradients, with sliders."""
-    return _factory("histogram", controls, preset, backend)
+    return _factory(HistogramDashboard, controls, preset, backend)
