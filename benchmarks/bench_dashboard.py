@@ -118,7 +118,7 @@ def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, fl
         prediction = widgets.Dashboard._prediction(helper, q, sizes)
         fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                                  gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
-        plots._VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
+        plots.VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
         fig.suptitle(widgets._sizes_text(sizes), fontsize=plots.TITLE)
         widgets.describe(q, sizes, stats, prediction)
         fig.tight_layout()

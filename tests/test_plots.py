@@ -166,7 +166,7 @@ def test_overflowed_relu_gradients_are_not_called_vanishing(exploding):
 def test_artists_update_in_place(tanh_standard, exploding):
     _, stats, pred = tanh_standard
     fig = Figure()
-    artists = plots._VarianceArtists(fig, saturation=True)
+    artists = plots.VarianceArtists(fig, saturation=True)
     artists.update(stats, pred)
     lines_before = [list(ax.lines) for ax in fig.axes]
     _, big, big_pred = exploding

@@ -192,3 +192,12 @@ def test_environment_check_reads_the_pyproject_lower_bounds(tmp_path):
         environment.check_environment(("numpy", "ipympl"), path=fake)
     with pytest.raises(ValueError, match="matplotlib has no lower bound"):
         environment.check_environment(("matplotlib",), path=fake)
+
+
+def test_widgets_use_only_public_names_of_the_plots_layer():
+    """The widgets layer calls the plots layer through its public names (no `plots._x`)."""
+    tree = ast.parse((ROOT / "wi_helpers" / "widgets.py").read_text(encoding="utf-8"))
+    private = sorted({n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                      and isinstance(n.value, ast.Name) and n.value.id == "plots"
+                      and n.attr.startswith("_")})
+    assert not private, f"widgets.py reaches into plots' private names: {private}"

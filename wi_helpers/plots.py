@@ -19,7 +19,7 @@ afterwards; elsewhere (scripts, tests) it is a bare `Figure` that pyplot does no
 nothing piles up. Pass `fig=` to draw into an existing figure (it is cleared first).
 
 The dashboards in `wi_helpers.widgets` redraw these figures in place: the static functions
-build the same artist classes (`_VarianceArtists`, `_HistogramArtists`) once and call their
+build the same artist classes (`VarianceArtists`, `HistogramArtists`) once and call their
 `.update()`, which the dashboards call again on every slider move.
 """
 from __future__ import annotations
@@ -169,6 +169,16 @@ def _wrap(fig: FigureBase, text: str) -> str:
 def _caption(fig: FigureBase, text: str):
     """A caption under the axes (a figure-level label, so layouts leave room for it)."""
     return fig.supxlabel(_wrap(fig, text), fontsize=SMALL, color="#333333")
+
+
+def add_caption(fig: FigureBase, text: str):
+    """A caption under the axes, wrapped to the figure's width (the dashboards use it)."""
+    return _caption(fig, text)
+
+
+def wrap_text(fig: FigureBase, text: str) -> str:
+    """`text` wrapped to the width of `fig` at the caption's font size."""
+    return _wrap(fig, text)
 
 
 def _title(fig: FigureBase, title: str | None) -> None:
@@ -489,7 +499,7 @@ def _check_prediction(prediction, stats: LayerStats, name: str = "prediction") -
 # ------------------------------------------------------------ variance profile
 
 
-class _VarianceArtists:
+class VarianceArtists:
     """E[h_l^2] and Var[dL/dh_l] panels (plus, optionally, saturation) that update in place."""
 
     def __init__(self, fig: FigureBase, axes=None, *, saturation: bool = False, live: bool = False):
@@ -558,7 +568,7 @@ def variance_profile(stats: LayerStats, prediction: Prediction | None = None, *,
     _check_prediction(prediction, stats)
     _check_title(title)
     fig = _new_figure(fig, (FIG_W, 4.8))
-    artists = _VarianceArtists(fig)
+    artists = VarianceArtists(fig)
     artists.update(stats, prediction)
     _title(fig, title)
     return fig
@@ -640,7 +650,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
 # ------------------------------------------------------------------ histograms
 
 
-class _HistogramArtists:
+class HistogramArtists:
     """One density curve per layer in a sequential colour map, updated in place.
 
     With `colorbar=True` the layers are keyed by a colour bar (the dashboards: depth changes
@@ -754,7 +764,7 @@ def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None =
         raise ValueError(f"labels must hold one label per array ({len(values)}), got {len(labels)}")
     _check_title(title)
     fig = _new_figure(fig, (FIG_W, 4.4))
-    artists = _HistogramArtists(fig.add_subplot(), xlabel=xlabel,
+    artists = HistogramArtists(fig.add_subplot(), xlabel=xlabel,
                                 colorbar=labels is None and len(values) > 6)
     _caption(fig, artists.update(values, bins=bins, range=range, labels=labels))
     _title(fig, title)
