@@ -12,9 +12,9 @@ from typing import Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import canonical_scheme, init_weights, weight_std
-from .validation import (check_array, check_bool, check_float_dtype, check_int, check_real,
-                         check_seed, is_int, short_repr)
+from .init import FAN_MODE_SCHEMES, FAN_MODES, canonical_scheme, init_weights
+from .validation import (check_array, check_bool, check_choice, check_float_dtype, check_int,
+                         check_real, check_seed, is_int, short_repr)
 
 # One forward+backward call may hold at most this many bytes of arrays (activations,
 # gradients, weights); larger requests are refused before allocating, instead of swapping.
@@ -117,13 +117,10 @@ class MLP:
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
         check_footprint(self.sizes, 0, self.dtype, extra=8 * largest)
         self.gain, self.std, self.bias_std = gain, std, bias_std
-        self.fan_mode = fan_mode
-        try:  # a bad mode is refused now, named as this function's parameter
-            weight_std(self.init, 1, 1, gain=gain, std=std, mode=fan_mode)
-        except ValueError as exc:
-            if "mode" in str(exc):
-                raise ValueError(str(exc).replace("mode", "fan_mode", 1)) from None
-            raise
+        self.fan_mode = check_choice("fan_mode", fan_mode, FAN_MODES)
+        if self.fan_mode != "fan_in" and self.init not in FAN_MODE_SCHEMES:
+            raise ValueError(f"fan_mode={fan_mode!r} is only used by {', '.join(FAN_MODE_SCHEMES)}; "
+                             f"init {self.init!r} has its own rule (leave fan_mode='fan_in')")
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
         self.seed = seed
