@@ -8,6 +8,9 @@ paper, and 100) it times:
 * `train()`: the whole loop (minibatch gather, forward, softmax NLL, backward, SGD update),
   with recording and evaluation switched off (record_every = eval_every = n_updates), in
   examples per second;
+* the same step written the plain way, `net.backward` (every dL/dW_l as a new array, and
+  dL/dX) and then W_l -= lr dL/dW_l for each layer: what `MLP.sgd_step` saves by applying
+  each layer's gradient inside the backward loop;
 * the floor: the same matmuls done bare in NumPy on the same shapes, per layer one forward
   h @ W and two backward ones (h^T @ dz and dz @ W^T), into preallocated arrays;
 
@@ -54,6 +57,24 @@ def time_train(hidden: list[int], batch: int, n_updates: int, X, y, Xt, yt, dtyp
     return (t_long - t_one) / (n_updates - 1)
 
 
+def time_plain_step(hidden: list[int], batch: int, n_updates: int, X, y, dtype) -> float:
+    """Seconds per update of forward, softmax NLL, net.backward and W -= lr * dL/dW."""
+    from wi_helpers.train import _nll
+    net = MLP([X.shape[1], *hidden, 9], activation="tanh", init="glorot_uniform",
+              output_activation="linear", seed=0, dtype=dtype)
+    X = X.astype(dtype)
+    idx = np.random.default_rng(0).integers(0, len(X), (n_updates, batch))
+    with single_threaded_blas():
+        t0 = time.process_time()
+        for rows in idx:
+            _, g = _nll(net.forward(X[rows]), y[rows])
+            grads = net.backward(g)
+            for W, b, gW, gb in zip(net.weights, net.biases, grads.W, grads.b):
+                W -= 0.01 * gW
+                b -= 0.01 * gb
+        return (time.process_time() - t0) / n_updates
+
+
 def time_floor(sizes: list[int], batch: int, n_updates: int, dtype) -> float:
     """Seconds per update of the bare matmuls: per layer h @ W, h^T @ dz and dz @ W^T."""
     rng = np.random.default_rng(0)
@@ -86,7 +107,8 @@ def main(argv: list[str] | None = None) -> None:
     Xt, yt = make_shapeset(300, rng=rng)
     print(f"Shapeset-3x2 (1024 inputs, 9 classes), tanh, {dtype.name}, BLAS on 1 thread, "
           f"best of {args.repeats} runs of {args.updates} updates, CPU time")
-    head = f"{'network':<16} {'batch':>5} {'train ex/s':>11} {'floor ex/s':>11} {'train/floor':>11} {'ms/update':>10}"
+    head = (f"{'network':<16} {'batch':>5} {'train ex/s':>11} {'plain ex/s':>11} {'floor ex/s':>11} "
+            f"{'train/floor':>11} {'ms/update':>10}")
     print(head)
     print("-" * len(head))
     for label, hidden in CONFIGS:
@@ -94,8 +116,10 @@ def main(argv: list[str] | None = None) -> None:
         for batch in BATCHES:
             n = args.updates
             t_train = min(time_train(hidden, batch, n, X, y, Xt, yt, dtype) for _ in range(args.repeats))
+            t_plain = min(time_plain_step(hidden, batch, n, X, y, dtype) for _ in range(args.repeats))
             t_floor = min(time_floor(sizes, batch, n, dtype) for _ in range(args.repeats))
-            print(f"{label:<16} {batch:>5} {batch / t_train:>11,.0f} {batch / t_floor:>11,.0f} "
+            print(f"{label:<16} {batch:>5} {batch / t_train:>11,.0f} {batch / t_plain:>11,.0f} "
+                  f"{batch / t_floor:>11,.0f} "
                   f"{t_train / t_floor:>11.2f} {1e3 * t_train:>10.3f}")
 
 

@@ -190,6 +190,48 @@ def test_backward_matches_finite_differences(activation, sizes, output_activatio
     assert len(grads.h) == net.depth + 1 and grads.h[-1] is not None
 
 
+@pytest.mark.parametrize("activation", wi.ACTIVATIONS)
+@pytest.mark.parametrize("dtype,rtol", [(np.float64, 1e-12), (np.float32, 2e-5)])
+def test_sgd_step_is_backward_then_the_update(activation, dtype, rtol):
+    """sgd_step (the training step) equals W -= lr dL/dW, b -= lr dL/db with MLP.backward's
+    gradients, for every activation, on a net with a nonlinear output and biases; twice, so
+    that the kept buffers are reused."""
+    rng = np.random.default_rng(4)
+    sizes = [7, 9, 6, 4]
+    net = MLP(sizes, activation=activation, init="glorot_normal", bias_std=0.3, seed=2, dtype=dtype)
+    ref = MLP(sizes, activation=activation, init="glorot_normal", bias_std=0.3, seed=2, dtype=dtype)
+    lr = 0.37
+    for step in range(2):
+        X = rng.standard_normal((5, sizes[0]))
+        G = rng.standard_normal((5, sizes[-1]))
+        net.forward(X)
+        net.sgd_step(G, lr)
+        ref.forward(X)
+        grads = ref.backward(G)
+        assert all(np.any(g != 0) for g in grads.W)  # every layer really moves
+        for l in range(ref.depth):
+            ref.weights[l] = ref.weights[l] - lr * grads.W[l]
+            ref.biases[l] = ref.biases[l] - lr * grads.b[l]
+            np.testing.assert_allclose(net.weights[l], ref.weights[l], rtol=rtol, atol=rtol * 1e-2)
+            np.testing.assert_allclose(net.biases[l], ref.biases[l], rtol=rtol, atol=rtol * 1e-2)
+            assert net.weights[l].dtype == np.dtype(dtype)
+
+
+def test_sgd_step_checks_its_arguments():
+    net = MLP([3, 4, 2], seed=0)
+    with pytest.raises(RuntimeError, match="call net.forward"):
+        net.sgd_step(np.zeros((1, 2)), 0.1)
+    net.forward(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"lr must be a finite number > 0, got 0"):
+        net.sgd_step(np.zeros((2, 2)), 0)
+    with pytest.raises(ValueError, match=r"grad_output must have the output's shape \(2, 2\)"):
+        net.sgd_step(np.zeros((3, 2)), 0.1)
+    W = [w.copy() for w in net.weights]
+    with pytest.raises(ValueError, match="grad_output must be finite"):
+        net.sgd_step(np.full((2, 2), np.nan), 0.1)
+    assert all(np.array_equal(a, b) for a, b in zip(W, net.weights))  # refused before any change
+
+
 def test_mlp_layout_and_defaults():
     net = MLP([500] * 11)
     assert net.depth == 10 and net.activation.name == "tanh" and net.init == "glorot_uniform"

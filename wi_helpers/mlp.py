@@ -7,7 +7,7 @@ of shape (fan_in, fan_out) = (sizes[l-1], sizes[l]) and h[0] = X. In code the li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -152,6 +152,7 @@ class MLP:
                        for fan_out in self.sizes[1:]]
         self.z: list[np.ndarray] | None = None
         self.h: list[np.ndarray] | None = None
+        self._step_buffers: list[np.ndarray] | None = None  # sgd_step's, made at its first call
 
     @property
     def depth(self) -> int:
@@ -230,34 +231,74 @@ class MLP:
                 self.h.append(h)
         return h
 
-    def backward(self, grad_output: np.ndarray, *, weight_grads: bool = True) -> Gradients:
-        """Gradients of L = sum(output * grad_output) for the last forward pass.
-
-        With weight_grads=False only dL/dz and dL/dh are computed (W and b hold None): the
-        signal-propagation probes need no weight gradients, and skip one matmul per layer.
-        """
-        check_bool("weight_grads", weight_grads)
+    def _check_grad_output(self, grad_output: np.ndarray) -> np.ndarray:
         if self.h is None or self.z is None:
-            raise RuntimeError("backward() needs the activations of a forward pass: "
-                               "call net.forward(X) first")
+            raise RuntimeError("backward() and sgd_step() need the activations of a forward "
+                               "pass: call net.forward(X) first")
         grad_output = check_array("grad_output", grad_output, finite=False, allow_empty=True)
         if grad_output.shape != self.h[-1].shape:
             raise ValueError(f"grad_output must have the output's shape {self.h[-1].shape}, "
                              f"got {grad_output.shape}")
         if grad_output.dtype.kind == "f" and not np.isfinite(grad_output).all():
             raise ValueError("grad_output must be finite numbers, found nan or inf")
+        return grad_output.astype(self.dtype, copy=False)
+
+    def _backprop(self, grad_output: np.ndarray, *, input_grad: bool = True
+                  ) -> Iterator[tuple[int, np.ndarray, np.ndarray | None]]:
+        """The chain rule, top layer down: yield (l, dL/dz_l, dL/dh_(l-1)) for l = L-1 .. 0.
+
+        dL/dz_l = phi_l'(z_l) * dL/dh_l and dL/dh_(l-1) = dL/dz_l W_l^T. The second is computed
+        with W_l *before* it is yielded, so a consumer may change W_l at once (`sgd_step`).
+        dL/dX (layer 0's) is skipped when input_grad=False: nothing needs it in training.
+        """
+        gh = grad_output
+        for l in reversed(range(self.depth)):
+            # phi'(z) computed from the stored h where cheaper; then scaled in place
+            gz = self.activations[l].deriv_from_output(self.z[l], self.h[l + 1])
+            gz *= gh
+            gh = gz @ self.weights[l].T if (l > 0 or input_grad) else None
+            yield l, gz, gh
+
+    def backward(self, grad_output: np.ndarray, *, weight_grads: bool = True) -> Gradients:
+        """Gradients of L = sum(output * grad_output) for the last forward pass.
+
+        dL/dW_l = h_(l-1)^T dL/dz_l and dL/db_l = sum over the batch of dL/dz_l. With
+        weight_grads=False only dL/dz and dL/dh are computed (W and b hold None): the
+        signal-propagation probes need no weight gradients, and skip one matmul per layer.
+        """
+        check_bool("weight_grads", weight_grads)
+        grad_output = self._check_grad_output(grad_output)
         L = self.depth
         gW, gb, gz = [None] * L, [None] * L, [None] * L
         gh = [None] * (L + 1)
-        gh[L] = grad_output.astype(self.dtype, copy=False)
+        gh[L] = grad_output
         with np.errstate(all="ignore"):
-            for l in reversed(range(L)):
-                act = self.activations[l]
-                # phi'(z) computed from the stored h where cheaper; then scaled in place
-                gz[l] = act.deriv_from_output(self.z[l], self.h[l + 1])
-                gz[l] *= gh[l + 1]
+            for l, gz[l], gh[l] in self._backprop(grad_output):
                 if weight_grads:
                     gW[l] = self.h[l].T @ gz[l]
                     gb[l] = gz[l].sum(axis=0)
-                gh[l] = gz[l] @ self.weights[l].T
         return Gradients(W=gW, b=gb, z=gz, h=gh)
+
+    def sgd_step(self, grad_output: np.ndarray, lr: float) -> None:
+        """One SGD update W_l -= lr dL/dW_l, b_l -= lr dL/db_l, for L = sum(output * grad_output)
+        of the last forward pass (the same gradients as `backward`, in the same loop).
+
+        Each layer is updated as soon as its gradient is known; the gradient below it was
+        already computed with the old W_l (`_backprop`), so the result is that of `backward`
+        followed by the update. Less work than that: no dL/dX, and no new (fan_in, fan_out)
+        array per layer and step (lr is applied to the small dL/dz, and h^T (lr dL/dz) goes
+        into a buffer kept between steps). A test checks it against `backward` for every
+        activation.
+        """
+        lr = check_real("lr", lr, min=0, include_min=False)
+        grad_output = self._check_grad_output(grad_output)
+        buffers = self._step_buffers
+        if buffers is None or any(B.shape != W.shape or B.dtype != W.dtype
+                                  for B, W in zip(buffers, self.weights)):
+            buffers = self._step_buffers = [np.empty_like(W) for W in self.weights]
+        with np.errstate(all="ignore"):
+            for l, gz, _ in self._backprop(grad_output, input_grad=False):
+                step = gz * lr
+                np.matmul(self.h[l].T, step, out=buffers[l])
+                self.weights[l] -= buffers[l]
+                self.biases[l] -= step.sum(axis=0)

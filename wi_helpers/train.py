@@ -332,25 +332,10 @@ def _use_progress(progress: bool | str, n_updates: int) -> bool:
     return sys.stderr.isatty()
 
 
-def _sgd_step(net: MLP, Xb: np.ndarray, yb: np.ndarray, lr: float,
-              buffers: list[np.ndarray]) -> float:
+def _sgd_step(net: MLP, Xb: np.ndarray, yb: np.ndarray, lr: float) -> float:
     """One SGD update on the batch (Xb, yb); returns the batch's mean NLL before the update."""
-    logits = net.forward(Xb)
-    loss, gz = _nll(logits, yb)
-    hs, zs, acts = net.h, net.z, net.activations
-    with np.errstate(all="ignore"):
-        for l in range(net.depth - 1, -1, -1):
-            if l < net.depth - 1:
-                gz = gh * acts[l].deriv_from_output(zs[l], hs[l + 1])
-            if l > 0:
-                gh = gz @ net.weights[l].T  # before W changes; dC/dX itself is never needed
-            # W -= lr * h^T gz, scaling the small gz rather than the big product, and into a
-            # preallocated buffer: a fresh (fan_in, fan_out) array per update would cost an
-            # allocation and page faults every time.
-            step = gz * lr
-            np.matmul(hs[l].T, step, out=buffers[l])
-            net.weights[l] -= buffers[l]
-            net.biases[l] -= step.sum(axis=0)
+    loss, grad = _nll(net.forward(Xb), yb)
+    net.sgd_step(grad, lr)  # the gradients of MLP.backward, applied layer by layer
     return loss
 
 
@@ -404,7 +389,6 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
                          f"the network expects {net.sizes[0]}")
     X = X.astype(net.dtype, copy=False)  # once, not per minibatch
 
-    buffers = [np.empty_like(W) for W in net.weights]
     eval_update, test_error, eval_loss = [], [], []
     loss_since_record, loss_since_eval = [], []
     done, interrupted = 0, False
@@ -426,7 +410,7 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
                     order, pos = rng.permutation(len(X)), 0
                 idx = order[pos:pos + batch_size]
                 pos += batch_size
-                loss = _sgd_step(net, X[idx], y[idx], lr, buffers)
+                loss = _sgd_step(net, X[idx], y[idx], lr)
                 done += 1
                 loss_since_record.append(loss)
                 loss_since_eval.append(loss)
