@@ -222,13 +222,13 @@ def test_bad_factory_input_is_refused():
         variance_dashboard(backend="agg", controls=("dpeth",))
     with pytest.raises(ValueError, match="unknown dashboard setting.*'layers'"):
         variance_dashboard(backend="agg", layers=3)
-    with pytest.raises(ValueError, match="depth=0 is out of range; allowed 1..100"):
+    with pytest.raises(ValueError, match="depth must be an integer >= 1 and <= 100, got 0"):
         variance_dashboard(backend="agg", depth=0)
-    with pytest.raises(ValueError, match="width=2048 is out of range"):
+    with pytest.raises(ValueError, match="width must be an integer >= 16 and <= 1024, got 2048"):
         histogram_dashboard(backend="agg", width=2048)
     with pytest.raises(ValueError, match="unknown activation 'swish'; allowed: linear"):
         variance_dashboard(backend="agg", activation="swish")
-    with pytest.raises(ValueError, match="std=-1 is out of range"):
+    with pytest.raises(ValueError, match="std must be a finite number >= 0.001 and <= 10.0, got -1"):
         variance_dashboard(backend="agg", std=-1)
     with pytest.raises(TypeError, match="controls must be None or a tuple of control names"):
         variance_dashboard(backend="agg", controls=3)

@@ -38,16 +38,6 @@ def canonical_scheme(scheme: str) -> str:
     return check_choice("init scheme", scheme, SCHEMES, aliases=_ALIASES)
 
 
-def _check_fan(name: str, value: object) -> int:
-    # Kept for older callers; new code calls validation.check_int directly.
-    return check_int(name, value, min=1)
-
-
-def _check_positive_number(name: str, value: object, *, allow_zero: bool = True) -> float:
-    # Kept under this name for theory, lessons and widgets, which import it.
-    return check_real(name, value, min=0, include_min=allow_zero)
-
-
 FAN_MODES: tuple[str, ...] = ("fan_in", "fan_out")
 # The schemes whose scale is one fan (PyTorch's kaiming_* `mode`, Keras' VarianceScaling `mode`);
 # Glorot averages the two, "standard" and orthogonal are defined by their own rule.
@@ -62,8 +52,8 @@ def weight_std(scheme: str, fan_in: int, fan_out: int, *, gain: float = 1.0,
     `kaiming_normal_(mode=...)`: fan_in keeps the forward second moment, fan_out the
     backward variance."""
     scheme = canonical_scheme(scheme)
-    fan_in, fan_out = _check_fan("fan_in", fan_in), _check_fan("fan_out", fan_out)
-    gain = _check_positive_number("gain", gain)
+    fan_in, fan_out = check_int("fan_in", fan_in, min=1), check_int("fan_out", fan_out, min=1)
+    gain = check_real("gain", gain, min=0)
     mode = check_choice("mode", mode, FAN_MODES)
     if mode != "fan_in" and scheme not in FAN_MODE_SCHEMES:
         raise ValueError(f"mode={mode!r} is only used by {', '.join(FAN_MODE_SCHEMES)}; scheme "
@@ -72,7 +62,7 @@ def weight_std(scheme: str, fan_in: int, fan_out: int, *, gain: float = 1.0,
     if scheme == "normal":
         if std is None:
             raise ValueError("std is required for scheme 'normal' (a finite number >= 0)")
-        base = _check_positive_number("std", std)
+        base = check_real("std", std, min=0)
     else:
         if std is not None:
             raise ValueError(f"std is only used by scheme 'normal'; scheme {scheme!r} sets "

@@ -28,7 +28,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import _check_positive_number, weight_std
+from .init import weight_std
 from .validation import check_int, check_real, short_repr
 from .mlp import check_sizes
 
@@ -145,11 +145,10 @@ def _propagate(sizes: list[int], wv: np.ndarray,
 
 
 def _check_common(input_m2, output_grad_var, batch, bias_var=0.0):
-    _check_positive_number("input_m2", input_m2)
-    _check_positive_number("output_grad_var", output_grad_var)
-    _check_positive_number("bias_var", bias_var)
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-        raise ValueError(f"batch must be a positive integer, got {batch!r}")
+    check_real("input_m2", input_m2, min=0)
+    check_real("output_grad_var", output_grad_var, min=0)
+    check_real("bias_var", bias_var, min=0)
+    check_int("batch", batch, min=1)
 
 
 def linear_theory(sizes: Sequence[int], weight_var: float | Sequence[float], *,

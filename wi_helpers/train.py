@@ -19,7 +19,6 @@ Gradient conventions (say which one every time):
 """
 from __future__ import annotations
 
-import math
 import os
 import sys
 import time
@@ -30,7 +29,7 @@ import numpy as np
 
 from .activations import saturation_fraction
 from .blas import single_threaded_blas
-from .validation import check_array
+from .validation import check_array, check_int, check_real, check_rng
 from .mlp import MLP
 from .shapeset import make_shapeset
 
@@ -144,8 +143,7 @@ class Recorder:
         p = np.asarray(percentiles, dtype=np.float64)
         if p.ndim != 1 or p.size < 1 or not np.all((p >= 0) & (p <= 100)):
             raise ValueError(f"percentiles must be numbers in [0, 100], got {percentiles!r}")
-        if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-            raise ValueError(f"bins must be a positive integer, got {bins!r}")
+        bins = check_int("bins", bins, min=1)
         for name, r in (("h_range", h_range), ("grad_range", grad_range)):
             if r is not None and not (len(r) == 2 and np.isfinite(r).all() and r[0] < r[1]):
                 raise ValueError(f"{name} must be None or two finite numbers lo < hi, got {r!r}")
@@ -296,12 +294,6 @@ class History:
 # ---------------------------------------------------------------------------- train
 
 
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return int(value)
-
-
 def _check_data(name_X: str, X: object, name_y: str, y: object, net: MLP) -> tuple[np.ndarray, np.ndarray]:
     X = np.asarray(X)
     if X.ndim != 2 or X.shape[1] != net.sizes[0] or X.shape[0] < 1:
@@ -359,18 +351,14 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
                          f"logits), got output_activation={net.output_activation.name!r}")
     if net.depth < 2:
         raise ValueError(f"net must have at least one hidden layer, got sizes={net.sizes}")
-    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
-    batch_size = _positive_int("batch_size", batch_size)
-    n_updates = _positive_int("n_updates", n_updates)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator (np.random.default_rng(seed)), "
-                        f"got {type(rng).__name__}")
+    lr = check_real("lr", lr, min=0, include_min=False)
+    batch_size = check_int("batch_size", batch_size, min=1)
+    n_updates = check_int("n_updates", n_updates, min=1)
+    check_rng("rng", rng)
     record_every = max(1, n_updates // 100) if record_every is None else \
-        _positive_int("record_every", record_every)
+        check_int("record_every", record_every, min=1)
     eval_every = max(1, n_updates // 50) if eval_every is None else \
-        _positive_int("eval_every", eval_every)
+        check_int("eval_every", eval_every, min=1)
     if recorder is not None and not isinstance(recorder, Recorder):
         raise TypeError(f"recorder must be a Recorder or None, got {type(recorder).__name__}")
     show = _use_progress(progress, n_updates)
@@ -591,8 +579,7 @@ def run_table1(settings: Settings, *, names: Sequence[str] | None = None, data=N
     for name in names:
         if name not in TABLE1_RUNS:
             raise ValueError(f"unknown run {name!r}; allowed: {', '.join(TABLE1_RUNS)}")
-    if isinstance(seed_index, bool) or not isinstance(seed_index, (int, np.integer)) or seed_index < 0:
-        raise ValueError(f"seed_index must be an integer >= 0, got {seed_index!r}")
+    seed_index = check_int("seed_index", seed_index, min=0)
     data = shapeset_data(settings) if data is None else data
     out = {}
     for name in names:

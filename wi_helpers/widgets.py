@@ -59,6 +59,7 @@ from .blas import single_threaded_blas
 from .activations import ACTIVATIONS, SATURATION_LEVEL, get_activation
 from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
+from .validation import check_int, check_real
 from .stats import LayerStats, layer_stats
 from .dashboard_state import (MAX_CUSTOM_LAYERS, MAX_CUSTOM_WIDTH, SHAPES, DashboardState,
                               dashboard_state, network_sizes, parse_sizes, phase_text, probe_rng)
@@ -94,21 +95,12 @@ def _check_preset(preset: dict[str, Any]) -> dict[str, Any]:
     p = {**DEFAULTS, **preset}
     if isinstance(p["sizes"], (list, tuple)):
         p["sizes"] = ", ".join(str(n) for n in p["sizes"])
-    for name in ("depth", "width", "batch", "seed"):
-        v = p[name]
+    for name in ("depth", "width", "batch", "seed"):  # the sliders' ranges
         lo, hi, _ = RANGES[name]
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
-            raise ValueError(f"{name} must be a whole number in {lo}..{hi}, got {v!r}")
-        if not lo <= v <= hi:
-            raise ValueError(f"{name}={v!r} is out of range; allowed {lo}..{hi}")
-        p[name] = int(v)
+        p[name] = check_int(name, p[name], min=lo, max=hi)
     for name in ("gain", "std", "bias"):
-        v = p[name]
         lo, hi, _ = RANGES[name]
-        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) \
-                or not math.isfinite(v) or not lo <= v <= hi:
-            raise ValueError(f"{name}={v!r} is out of range; allowed a number in {lo:g}..{hi:g}")
-        p[name] = float(v)
+        p[name] = check_real(name, p[name], min=lo, max=hi)
     # the names MLP accepts are accepted here too ("TANH", "logistic", "xavier_uniform", ...)
     if isinstance(p["activation"], str):
         p["activation"] = get_activation(p["activation"]).name

@@ -72,9 +72,7 @@ def chain_factors(weights: Sequence[float], x: float, activation: str | Activati
     b = np.zeros_like(w) if biases is None else _as_float_vector("biases", biases)
     if b.shape != w.shape:
         raise ValueError(f"biases must have one number per layer ({w.size}), got {b.size}")
-    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(x)):
-        raise ValueError(f"x must be a finite number, got {x!r}")
+    x = check_real("x", x)
     act = get_activation(activation)
     h = np.empty(w.size + 1)
     z = np.empty(w.size)
