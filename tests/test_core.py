@@ -354,6 +354,47 @@ def test_moments_survive_huge_finite_values():
     assert m2 == np.inf  # E[x^2] = 3.7e400 really is beyond float64
 
 
+@pytest.mark.parametrize("exponent", [-320, -300, -200, -150, -101, -100, -50, 0, 50, 100, 101,
+                                      150, 153, 200, 300, 307])
+def test_moments_match_an_exact_reference_at_every_scale(exponent):
+    """mean, std and E[x^2] against exact rational arithmetic (fractions.Fraction) on the same
+    float64 entries, from subnormal to near-overflow magnitudes, both sides of _UNSCALED."""
+    from fractions import Fraction
+    rng = np.random.default_rng(exponent + 400)
+    x = (rng.standard_normal(257) + 0.3) * 10.0 ** exponent  # a nonzero mean too
+    mean, std, m2 = wi.moments(x)
+    n = len(x)
+    fx = [Fraction(float(v)) for v in x]
+    ref_mean = sum(fx) / n
+    ref_m2 = sum(v * v for v in fx) / n
+    ref_var = ref_m2 - ref_mean ** 2
+    rtol = Fraction(1, 10**12) if exponent > -300 else Fraction(1, 1000)  # subnormals carry few digits
+    big = Fraction(float(np.finfo(np.float64).max))
+
+    def close(got, exact):  # compared exactly, so that no side overflows on the way
+        if exact > big:
+            return got == np.inf
+        # plus half the smallest subnormal: the rounding of a result near or below it
+        return abs(Fraction(float(got)) - exact) <= rtol * abs(exact) + ulp0
+
+    ulp0 = Fraction(5e-324) / 2
+
+    # the standard deviation to within rtol: compare its square, to within 2 rtol
+    assert close(mean, ref_mean) and close(m2, ref_m2)
+    assert abs(Fraction(float(std)) ** 2 - ref_var) <= 2 * rtol * ref_var + 2 * Fraction(float(std)) * ulp0
+    if exponent >= 200:
+        assert m2 == np.inf and np.isfinite(std)  # E[x^2] beyond float64, the entries finite
+
+
+def test_moments_of_non_finite_and_empty_arrays():
+    assert all(np.isnan(v) for v in wi.moments(np.array([1.0, np.nan])))
+    assert all(np.isnan(v) for v in wi.moments(np.array([1.0, -np.inf])))
+    assert wi.moments(np.zeros(0)) == (0.0, 0.0, 0.0) and wi.moments(np.zeros(5)) == (0.0, 0.0, 0.0)
+    assert wi.moments(np.array([2, 4], dtype=np.int64)) == (3.0, 1.0, 10.0)
+    with pytest.raises(TypeError, match="x must hold real numbers, got dtype complex128"):
+        wi.moments(np.ones(3, dtype=complex))
+
+
 def test_layer_stats_match_direct_computation():
     net = MLP([20, 30, 10], activation="sigmoid", init="standard", seed=1)
     rng = np.random.default_rng(0)

@@ -7,7 +7,9 @@ the logistic they do not (its mean is about 0.5).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -56,43 +58,65 @@ class LayerStats:
         return "; ".join(parts) if parts else "all values finite and above float precision"
 
 
-def moments(x: np.ndarray) -> tuple[float, float, float]:
-    """Mean, standard deviation and second moment of all entries, computed in float64.
+# Within these bounds on max|x| the squares are summed as they are: none can overflow (a sum
+# of at most ~1e8 squares below 1e200), and squares that underflow to 0 are below 1e-308,
+# negligible against the largest (at least 1e-200). Outside them x is scaled first.
+_UNSCALED = (1e-100, 1e100)
 
-    Huge but finite values (an exploding network) must not turn into inf only because
-    x**2 overflows, so when the direct sums are not finite the squares are taken again
-    after scaling by max|x|.
-    """
+
+class _Moments(NamedTuple):
+    finite: bool     # every entry is finite
+    mean: float
+    std: float
+    m2: float        # E[x^2]
+    max_abs: float   # max |x|
+
+
+def _moments(x: np.ndarray) -> _Moments:
+    """Finiteness, mean, std, E[x^2] and max|x| of all entries of x, in float64."""
     x = np.asarray(x)
     if x.dtype.kind not in "iuf":  # complex would lose its imaginary part with a warning
         raise TypeError(f"x must hold real numbers, got dtype {x.dtype}")
     x = x.astype(np.float64, copy=False).ravel()
     if x.size == 0:
-        return 0.0, 0.0, 0.0
-    with np.errstate(all="ignore"):
-        # Fast path, two passes and no temporaries: a sum and a BLAS dot product. Any inf or
-        # nan in x makes one of them non-finite, so finite results need no further check;
-        # tiny squares may have underflowed (a vanishing network), so they take the slow path.
-        total, squares = float(x.sum()), float(np.dot(x, x))
-        if np.isfinite(total) and np.isfinite(squares) and squares > 1e-250:
-            mean, m2 = total / x.size, squares / x.size
-            return mean, float(np.sqrt(max(m2 - mean * mean, 0.0))), m2
-        if not np.isfinite(x).all():
-            return float("nan"), float("nan"), float("nan")
-        scale = float(np.max(np.abs(x)))
-        if scale == 0.0:
-            return 0.0, 0.0, 0.0
-        y = x / scale
-        mean_y = float(y.mean())
-        m2_y = float(np.dot(y, y)) / y.size
-        var_y = max(m2_y - mean_y * mean_y, 0.0)
-        # scale*scale may overflow (e.g. 1e200): that is a real overflow of the moment
-        return mean_y * scale, float(np.sqrt(var_y) * scale), m2_y * scale * scale
+        return _Moments(True, 0.0, 0.0, 0.0, 0.0)
+    lo, hi = float(x.min()), float(x.max())
+    # min and max propagate nan (and show inf): both finite exactly when every entry is
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return _Moments(False, float("nan"), float("nan"), float("nan"), float("nan"))
+    max_abs = max(hi, -lo)
+    if max_abs == 0.0:
+        return _Moments(True, 0.0, 0.0, 0.0, 0.0)
+    # E[x^2] = s^2 E[(x/s)^2] with s a power of two near max|x| (dividing by it is exact), so
+    # that huge but finite values (an exploding network) and tiny ones (a vanishing one)
+    # neither overflow nor underflow in x^2; s = 1 when max|x| is in the _UNSCALED range.
+    s = 1.0 if _UNSCALED[0] <= max_abs <= _UNSCALED[1] else math.ldexp(1.0, math.frexp(max_abs)[1])
+    y = x if s == 1.0 else x / s
+    mean_y = float(y.sum()) / y.size
+    m2_y = float(np.dot(y, y)) / y.size
+    var_y = max(m2_y - mean_y * mean_y, 0.0)
+    # (Python floats: a product beyond float64 is inf, without a warning.) s * s may overflow
+    # (max|x| = 1e200): E[x^2] is then truly beyond float64.
+    return _Moments(True, mean_y * s, math.sqrt(var_y) * s, m2_y * s * s, max_abs)
+
+
+def moments(x: np.ndarray) -> tuple[float, float, float]:
+    """Mean, standard deviation and second moment E[x^2] of all entries, computed in float64.
+
+    All three are nan when x holds inf or nan. Huge but finite values (an exploding network)
+    do not turn into inf only because x^2 overflows: the squares are taken after scaling;
+    E[x^2] itself is inf only when it exceeds the float64 range.
+    """
+    m = _moments(x)
+    return m.mean, m.std, m.m2
+
+
+def _variance_of(m: _Moments) -> float:
+    return m.std * m.std  # a float product gives inf on overflow; ** would raise
 
 
 def _variance(x: np.ndarray) -> float:
-    std = moments(x)[1]
-    return std * std  # a float product gives inf on overflow; ** would raise
+    return _variance_of(_moments(x))
 
 
 def _first(flags) -> int | None:
@@ -129,41 +153,34 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     grads = net.backward(grad_output, weight_grads=weight_grads)
 
     L = net.depth
-    z_mom = np.array([moments(z) for z in net.z])
-    h_mom = np.array([moments(h) for h in net.h[1:]])
-    gh_mom = np.array([moments(g) for g in grads.h])
+    z_m = [_moments(z) for z in net.z]
+    h_m = [_moments(h) for h in net.h[1:]]
+    gh_m = [_moments(g) for g in grads.h]
     tiny = np.finfo(net.dtype).tiny
 
-    def all_tiny(a: np.ndarray, m2: float) -> bool:
-        # max|a|^2 >= E[a^2]: a second moment of at least `tiny` rules underflow out at once
-        if m2 >= tiny:
-            return False
-        with np.errstate(invalid="ignore"):
-            return bool(np.all(np.abs(a) < tiny))
+    def column(ms: list[_Moments], field: str) -> np.ndarray:
+        return np.array([getattr(m, field) for m in ms])
 
-    # moments() returns a nan mean exactly when the array holds inf or nan
-    finite_z, finite_h, finite_gh = (~np.isnan(m[:, 0]) for m in (z_mom, h_mom, gh_mom))
-    forward_overflow = _first((l + 1, not (fz and fh))
-                              for l, (fz, fh) in enumerate(zip(finite_z, finite_h)))
-    with np.errstate(over="ignore"):  # a std beyond 1e154 has a variance beyond float64
-        grad_h_var = gh_mom[:, 1] ** 2
+    def underflows(m: _Moments) -> bool:  # every entry below the float's smallest normal
+        return m.finite and m.max_abs < tiny
+
+    forward_overflow = _first((l + 1, not (z_m[l].finite and h_m[l].finite)) for l in range(L))
     return LayerStats(
-        z_mean=z_mom[:, 0], z_std=z_mom[:, 1], z_m2=z_mom[:, 2],
-        h_mean=h_mom[:, 0], h_std=h_mom[:, 1], h_m2=h_mom[:, 2],
+        z_mean=column(z_m, "mean"), z_std=column(z_m, "std"), z_m2=column(z_m, "m2"),
+        h_mean=column(h_m, "mean"), h_std=column(h_m, "std"), h_m2=column(h_m, "m2"),
         saturation=np.array([saturation_fraction(act, z, h) for act, z, h
                              in zip(net.activations, net.z, net.h[1:])]),
-        grad_h_var=grad_h_var,
+        grad_h_var=np.array([_variance_of(m) for m in gh_m]),
         grad_z_var=np.array([_variance(g) for g in grads.z]),
         grad_W_var=(np.array([_variance(g) for g in grads.W]) if weight_grads
                     else np.full(L, np.nan)),
         forward_overflow=forward_overflow,
-        forward_underflow=_first((l + 1, fh and all_tiny(h, m2)) for l, (fh, h, m2)
-                                 in enumerate(zip(finite_h, net.h[1:], h_mom[:, 2]))),
-        backward_overflow=_first((l, not finite_gh[l]) for l in range(L, -1, -1)),
+        forward_underflow=_first((l + 1, underflows(h_m[l])) for l in range(L)),
+        backward_overflow=_first((l, not gh_m[l].finite) for l in range(L, -1, -1)),
         # Once activations overflow, the gradients below are computed from inf/nan (and a
         # ReLU's slope at nan is taken as 0): zeros there are not a vanishing gradient.
         backward_underflow=None if forward_overflow is not None else _first(
-            (l, finite_gh[l] and all_tiny(grads.h[l], gh_mom[l, 2])) for l in range(L, -1, -1)),
+            (l, underflows(gh_m[l])) for l in range(L, -1, -1)),
         activation=net.activation.name,
         dtype=net.dtype.name,
     )
