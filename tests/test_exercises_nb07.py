@@ -7,10 +7,10 @@ from wi_helpers.exercises import nb07
 from wi_helpers.lessons.nb07 import leaky_gain
 
 CASES = [
-    (nb07.leaky_std, leaky_gain(0.5) / math.sqrt(nb07.FAN_IN),
+    (nb07.check_leaky_std, leaky_gain(0.5) / math.sqrt(nb07.FAN_IN),
      [math.sqrt(2 / nb07.FAN_IN), 0.5 * math.sqrt(2 / nb07.FAN_IN), 2 / (1.25 * 256), 0.5]),
-    (nb07.torch_default_to_he, math.sqrt(6), [6.0, math.sqrt(3), math.sqrt(2), 1 / 6, 1.0]),
-    (nb07.telescoping, 78.4, [1 / 78.4, 1.0, 3.0]),
+    (nb07.check_torch_default_to_he, math.sqrt(6), [6.0, math.sqrt(3), math.sqrt(2), 1 / 6, 1.0]),
+    (nb07.check_telescoping, 78.4, [1 / 78.4, 1.0, 3.0]),
 ]
 
 
@@ -27,8 +27,8 @@ def test_checker(fn, expected, wrongs):
 
 
 def test_trap_hints_name_the_slip():
-    assert "slope" in nb07.leaky_std(0.5 * math.sqrt(2 / nb07.FAN_IN)).message
-    assert "variance" in nb07.leaky_std(2 / (1.25 * nb07.FAN_IN)).message
-    assert "halves" in nb07.torch_default_to_he(math.sqrt(3)).message
-    assert "square root" in nb07.torch_default_to_he(6.0).message
-    assert "multiplied" in nb07.telescoping(1 / 78.4).message
+    assert "slope" in nb07.check_leaky_std(0.5 * math.sqrt(2 / nb07.FAN_IN)).message
+    assert "variance" in nb07.check_leaky_std(2 / (1.25 * nb07.FAN_IN)).message
+    assert "halves" in nb07.check_torch_default_to_he(math.sqrt(3)).message
+    assert "square root" in nb07.check_torch_default_to_he(6.0).message
+    assert "multiplied" in nb07.check_telescoping(1 / 78.4).message

@@ -195,9 +195,20 @@ def test_environment_check_reads_the_pyproject_lower_bounds(tmp_path):
 
 
 def test_widgets_use_only_public_names_of_the_plots_layer():
-    """The widgets layer calls the plots layer through its public names (no `plots._x`)."""
+    """The widgets layer reaches the plots layer through public names only (no `_x`, neither
+    imported nor as an attribute of an imported plots module)."""
     tree = ast.parse((ROOT / "wi_helpers" / "widgets.py").read_text(encoding="utf-8"))
-    private = sorted({n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
-                      and isinstance(n.value, ast.Name) and n.value.id == "plots"
+    imported, modules = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("plots"):
+            imported += [a.name for a in node.names]
+            if node.module == "plots":
+                modules |= {a.asname or a.name for a in node.names}
+            else:
+                modules |= {a.asname or a.name for a in node.names if a.name.islower()}
+    assert imported, "widgets.py should draw through wi_helpers.plots"
+    private = sorted({n for n in imported if n.startswith("_")} |
+                     {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)
+                      and isinstance(n.value, ast.Name) and n.value.id in modules | {"plots"}
                       and n.attr.startswith("_")})
     assert not private, f"widgets.py reaches into plots' private names: {private}"

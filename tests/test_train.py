@@ -340,7 +340,7 @@ def test_table1_constants_match_the_paper():
 def test_training_plots_draw_history_arrays():
     from matplotlib.figure import Figure
 
-    from wi_helpers import plots_training
+    from wi_helpers.plots import training as plots_training
     from wi_helpers.shapeset import CLASS_NAMES, make_shapeset
 
     hist, _, _ = _run(n_updates=20)
@@ -488,7 +488,7 @@ def test_depth_experiment_standard_init_starves_the_lower_layers():
 def test_depth_experiment_plot_draws_bands():
     from dataclasses import replace
 
-    from wi_helpers.plots_training import depth_experiment_plot
+    from wi_helpers.plots.training import depth_experiment_plot
     from wi_helpers.train import DEPTH_SETTINGS, run_depth_experiment
     s = replace(DEPTH_SETTINGS, hidden=(8,) * 3, n_train=100, n_test=50, n_updates=10,
                 eval_every=5, n_seeds=2)

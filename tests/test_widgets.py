@@ -412,18 +412,18 @@ def test_static_snapshot_shows_the_data(shown):
 
 
 def test_snapped_limits_do_not_flip_flop():
-    from wi_helpers import plots
-    assert [plots._snap_depth(L) for L in (1, 5, 6, 10, 11, 99, 100)] == [5, 5, 10, 10, 20, 100, 100]
+    from wi_helpers.plots import artists
+    assert [artists._snap_depth(L) for L in (1, 5, 6, 10, 11, 99, 100)] == [5, 5, 10, 10, 20, 100, 100]
     rng = np.random.default_rng(0)
     for lo, span in zip(rng.uniform(-200, 100, 200), rng.uniform(0.1, 100, 200)):
         hi = lo + span
-        a, b = plots._snap_decades(None, lo, hi)
+        a, b = artists._snap_decades(None, lo, hi)
         assert isinstance(a, int) and isinstance(b, int) and a <= lo and hi <= b
-        assert plots._snap_decades((a, b), lo, hi) == (a, b)  # asked again: kept
+        assert artists._snap_decades((a, b), lo, hi) == (a, b)  # asked again: kept
         # a small move inside the range keeps it; values leaving it change it
-        assert plots._snap_decades((a, b), lo + 0.01 * span, hi - 0.01 * span) == (a, b)
-        assert plots._snap_decades((a, b), lo, b + 0.5) != (a, b)
-    assert plots._snap_decades((-20, 20), -1.0, 1.0) == (-2, 2)  # too wide for the data: shrinks
+        assert artists._snap_decades((a, b), lo + 0.01 * span, hi - 0.01 * span) == (a, b)
+        assert artists._snap_decades((a, b), lo, b + 0.5) != (a, b)
+    assert artists._snap_decades((-20, 20), -1.0, 1.0) == (-2, 2)  # too wide for the data: shrinks
 
 
 class _Frontend:

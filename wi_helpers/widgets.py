@@ -11,7 +11,7 @@ Redrawing by blitting: the data artists (lines, edge markers, hatched regions) a
 `animated`, so a full draw leaves them out; right after each full draw (a `draw_event`,
 whoever asked for it) the dashboard copies the figure's pixels as its background and draws
 the data artists on top. An update whose axes, ticks, labels, legend and caption are unchanged
-(`_static_key`; the live panels of `wi_helpers.plots` snap their limits to coarse steps) then
+(`_static_key`; the live panels of `wi_helpers.plots.artists` snap their limits to coarse steps) then
 only restores the background, draws the data artists and blits (ipympl sends the frontend
 the changed pixels); any other update draws the whole figure. Only the theory changed: the
 simulation is reused (`Dashboard._simulate`); the theory is cached by its inputs.
@@ -54,7 +54,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from . import plots
+from .plots import style
+from .plots.artists import HistogramArtists, VarianceArtists
 from .blas import single_threaded_blas
 from .activations import ACTIVATIONS, SATURATION_LEVEL, get_activation
 from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
@@ -734,9 +735,9 @@ class Dashboard(W.VBox):
             artist.set_animated(False)
         if hint:
             # drawn above the figure only for the snapshot; bbox_inches="tight" makes room
-            extra = self.figure.text(0.01, 1.0, plots.wrap_text(self.figure,
+            extra = self.figure.text(0.01, 1.0, style.wrap_text(self.figure,
                                                            STATIC_HINT + "\n" + self.status_text()),
-                                     ha="left", va="bottom", fontsize=plots.SMALL,
+                                     ha="left", va="bottom", fontsize=style.SMALL,
                                      color="#333333", wrap=False)
         try:
             self.figure.savefig(buf, format="png", dpi=FIGURE_DPI,
@@ -772,7 +773,7 @@ class VarianceDashboard(Dashboard):
         axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
         # A fixed layout: no layout engine runs on each redraw (see the benchmark).
         fig.subplots_adjust(left=0.085, right=0.97, top=0.86, bottom=0.25, wspace=0.45)
-        self.artists = plots.VarianceArtists(fig, axes, saturation=True, live=True)
+        self.artists = VarianceArtists(fig, axes, saturation=True, live=True)
 
     def _found_artists(self) -> list:
         return self.artists.dynamic_artists()
@@ -801,12 +802,12 @@ class HistogramDashboard(Dashboard):
         fig = self.figure
         axes = fig.subplots(1, 2)
         fig.subplots_adjust(left=0.075, right=0.95, top=0.84, bottom=0.22, wspace=0.35)
-        self.hist_h = plots.HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
-        self.hist_g = plots.HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
+        self.hist_h = HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
+        self.hist_g = HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
                                               colorbar=True)
-        axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=plots.FONT)
-        axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=plots.FONT)
-        self.caption = plots.add_caption(fig, "")
+        axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=style.FONT)
+        axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=style.FONT)
+        self.caption = style.add_caption(fig, "")
 
     def _found_artists(self) -> list:
         return [*self.hist_h.dynamic_artists(), *self.hist_g.dynamic_artists()]
@@ -827,9 +828,9 @@ class HistogramDashboard(Dashboard):
         self.stats, self.prediction = stats, prediction
         cap_h = self.hist_h.update(h)
         cap_g = self.hist_g.update(grad_z)
-        self.caption.set_text(plots.wrap_text(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
+        self.caption.set_text(style.wrap_text(self.figure, f"Activations: {cap_h}  Gradients: {cap_g}"))
         self.figure.suptitle(_sizes_text(sizes) + f", {p['activation']}, {p['init']}",
-                             fontsize=plots.TITLE)
+                             fontsize=style.TITLE)
         return describe(p, sizes, stats, prediction, state)
 
 

@@ -66,7 +66,3 @@ def check_chain_rule(answer: Any, *, show_answer: bool = False) -> CheckResult:
             1.0: "you took tanh'(0) but forgot the inner derivative w.",
             0.0: "you computed tanh(0); the question asks for the derivative.",
         })
-
-
-# The names the notebooks used before the checkers were named check_* everywhere.
-sum_variance, second_moment, chain_rule = check_sum_variance, check_second_moment, check_chain_rule

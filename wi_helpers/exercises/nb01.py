@@ -115,9 +115,3 @@ def check_float32_overflow_layer(answer: Any, *, show_answer: bool = False) -> C
              "then solve factor^l = the largest float32 with logarithms.",
         traps={float(OVERFLOW_WIDTH): "that is the per-layer factor of the variance, not a layer "
                                       "number."})
-
-
-# The names the notebooks used before the checkers were named check_* everywhere.
-chain_gradient, tanh_factor = check_chain_gradient, check_tanh_factor
-gradient_variance_ratio, float32_overflow_layer = (check_gradient_variance_ratio,
-                                                   check_float32_overflow_layer)

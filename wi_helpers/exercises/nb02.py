@@ -116,8 +116,3 @@ def check_saturated(fn: Any, *, show_answer: bool = False) -> CheckResult:
              f"|h - 0.5| > {SATURATION_LEVEL} * 0.5, i.e. h < {low:.3f} or h > {high:.3f}, where "
              "its slope h(1 - h) is below 6% of the slope at 0. Return a boolean (or 0/1) array "
              "of the same shape as h."))
-
-
-# The names the notebooks used before the checkers were named check_* everywhere.
-slope_product, preactivation_variance = check_slope_product, check_preactivation_variance
-top_layer_direction, saturated = check_top_layer_direction, check_saturated

@@ -103,8 +103,3 @@ def check_normalized_to_standard_ratio(answer: Any, *, show_answer: bool = False
             math.sqrt(2.0): "sqrt(6/(n_in + n_out)) with n_in = n_out = n is not sqrt(2/n).",
             1.0 / math.sqrt(3.0): "you divided the other way round (standard / normalized).",
         })
-
-
-# The names the notebooks used before the checkers were named check_* everywhere.
-chance_error, nll_gradient = check_chance_error, check_nll_gradient
-normalized_to_standard_ratio = check_normalized_to_standard_ratio

@@ -15,7 +15,7 @@ FAN_IN = 256
 SIZES = (784, 512, 256, 128, 64, 10)
 
 
-def leaky_std(answer: Any = None, *, show_answer: bool = False, a: float = 0.5) -> CheckResult:
+def check_leaky_std(answer: Any = None, *, show_answer: bool = False, a: float = 0.5) -> CheckResult:
     """Ex. 1: std of He init for leaky ReLU with slope a at fan_in = FAN_IN."""
     return check_number(
         answer, leaky_gain(a) / math.sqrt(FAN_IN), name="leaky ReLU std", rtol=0.01,
@@ -29,7 +29,7 @@ def leaky_std(answer: Any = None, *, show_answer: bool = False, a: float = 0.5) 
         why="std = sqrt(2/((1 + a^2) fan_in)).")
 
 
-def torch_default_to_he(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
+def check_torch_default_to_he(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
     """Ex. 2: the factor on nn.Linear's default weights that meets He's condition in a ReLU MLP."""
     # The body states the default's per-layer factor 1/6; the exercise asks for the step past it.
     factor = 0.5 * FAN_IN * torch_linear_default_var(FAN_IN)
@@ -48,7 +48,7 @@ def torch_default_to_he(answer: Any = None, *, show_answer: bool = False) -> Che
             "c give c^2/6, so c = sqrt 6.")
 
 
-def telescoping(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
+def check_telescoping(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
     """Ex. 3: how many times smaller Var[dL/dh] is at the input than at the output (fan_in init)."""
     expected = telescoping_ratio(SIZES)
     return check_number(

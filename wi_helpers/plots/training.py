@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import FigureBase
 from matplotlib.ticker import MaxNLocator
 
-from .plots import (FIG_W, FONT, LINE, MARKER, SMALL, _caption, _check_title, _color,
+from .style import (FIG_W, FONT, LINE, MARKER, SMALL, _caption, _check_title, _color,
                     _new_figure, _style_axes, _title)
 
 PANEL_H = 3.8  # inches: the multi-panel training figures share FIG_W between their panels

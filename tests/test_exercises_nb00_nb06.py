@@ -88,26 +88,13 @@ def test_number_checkers(check, right, wrongs):
     assert "Answer:" in repr(shown) and f"{right:.3g}"[:4] in repr(shown)
 
 
-def test_old_names_still_work():
-    assert nb00.sum_variance is nb00.check_sum_variance and nb00.sum_variance(50)
-    assert nb00.second_moment(0.29) and nb00.chain_rule(3)
-    assert nb01.chain_gradient is nb01.check_chain_gradient and nb01.tanh_factor is nb01.check_tanh_factor
-    assert nb01.gradient_variance_ratio is nb01.check_gradient_variance_ratio
-    assert nb01.float32_overflow_layer is nb01.check_float32_overflow_layer
-    assert nb02.slope_product is nb02.check_slope_product and nb02.saturated is nb02.check_saturated
-    assert nb02.preactivation_variance is nb02.check_preactivation_variance
-    assert nb02.top_layer_direction is nb02.check_top_layer_direction
-    assert nb05.chance_error is nb05.check_chance_error and nb05.nll_gradient is nb05.check_nll_gradient
-    assert nb05.normalized_to_standard_ratio is nb05.check_normalized_to_standard_ratio
-
-
 def test_float32_overflow_layer_is_measured():
     crossing = np.log(np.finfo(np.float32).max) / np.log(20)  # 29.6
     assert nb01.check_float32_overflow_layer(crossing) and nb01.check_float32_overflow_layer(round(crossing))
 
 
 def test_sum_variance_huge_int_is_a_message_not_a_traceback():
-    verdict = nb00.sum_variance(10**400)
+    verdict = nb00.check_sum_variance(10**400)
     assert not verdict and "too large" in repr(verdict)
 
 

@@ -2,13 +2,9 @@
 import numpy as np
 import pytest
 
-from wi_helpers.checks import check_choice, check_function, check_number  # the old import path
 from wi_helpers.exercises import base
+from wi_helpers.exercises.base import check_choice, check_function, check_number
 from wi_helpers.exercises.hints import matches, with_hint
-
-
-def test_old_import_path_is_the_new_base():
-    assert check_number is base.check_number and check_function is base.check_function
 
 
 def test_check_number():
@@ -117,3 +113,24 @@ def test_forbidden_names_and_traps():
     trap = check_function(lambda x: 2 * x, np.tanh, cases, name="f", why="",
                           traps=[(lambda x: x + x, "you doubled.")])
     assert repr(trap).endswith("Looks like you doubled.")
+
+
+def test_every_notebook_has_a_checker_module_whose_checkers_are_all_tested():
+    """One module per notebook (00-07) in wi_helpers.exercises, checkers named check_*, and each
+    of them driven by a test (tests/test_exercises_*.py call it by name)."""
+    import importlib
+    import inspect
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    notebooks = sorted(p.name[:2] for p in (root / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    modules = sorted(p.stem[2:] for p in (root / "wi_helpers" / "exercises").glob("nb[0-9][0-9].py"))
+    assert notebooks == modules and len(modules) >= 8
+    text = "".join(p.read_text(encoding="utf-8") for p in (root / "tests").glob("test_exercises_*.py"))
+    for number in modules:
+        module = importlib.import_module(f"wi_helpers.exercises.nb{number}")
+        public = [name for name, f in vars(module).items() if inspect.isfunction(f)
+                  and f.__module__ == module.__name__ and not name.startswith("_")]
+        assert public and all(name.startswith("check_") for name in public), (number, public)
+        untested = [name for name in public if not re.search(rf"nb{number}\.{name}\b", text)]
+        assert not untested, f"exercises.nb{number}: no test calls {untested}"
