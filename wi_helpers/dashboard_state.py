@@ -148,23 +148,25 @@ class DashboardState:
 
     def float_summary(self) -> str:
         """One line on overflow and underflow (caption and status say exactly this)."""
+        def overflow(entries: str, moment: str, k: int, m: int | None, down: str, last: int | None) -> str:
+            # k: first layer whose moment overflows; m: first whose entries do (None: none do)
+            if m == k:
+                return f"{entries} overflow (inf/nan) from layer {k}{down}"
+            return (f"{moment} overflows float64 from layer {k}{down} (the entries "
+                    + (f"stay finite {'down' if down else 'up'} to layer {last})" if m is not None
+                       else "stay finite)"))
+
         parts = []
         if self.forward_overflow is not None:
-            k, m = self.forward_overflow, self.forward_entries_overflow
-            if m == k:
-                parts.append(f"activations overflow (inf/nan) from layer {k}")
-            else:
-                parts.append(f"E[h_l²] overflows float64 from layer {k} (the entries "
-                             + (f"stay finite up to layer {m - 1})" if m else "stay finite)"))
+            m = self.forward_entries_overflow or None  # layer 0 would be the input: never
+            parts.append(overflow("activations", "E[h_l²]", self.forward_overflow, m, "",
+                                  None if m is None else m - 1))
         if self.forward_underflow is not None:
             parts.append(f"activations vanish below float precision from layer {self.forward_underflow}")
         if self.backward_overflow is not None:
-            k, m = self.backward_overflow, self.backward_entries_overflow
-            if m == k:
-                parts.append(f"gradients dL/dh overflow (inf/nan) from layer {k} down")
-            else:
-                parts.append(f"Var[dL/dh_l] overflows float64 from layer {k} down (the entries "
-                             + (f"stay finite down to layer {m + 1})" if m is not None else "stay finite)"))
+            m = self.backward_entries_overflow
+            parts.append(overflow("gradients dL/dh", "Var[dL/dh_l]", self.backward_overflow, m, " down",
+                                  None if m is None else m + 1))
         if self.backward_underflow is not None:
             parts.append(f"gradients dL/dh vanish below float precision from layer "
                          f"{self.backward_underflow} down")
