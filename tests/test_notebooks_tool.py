@@ -242,3 +242,23 @@ def test_clean_with_nbconvert_preprocessors_restores_the_committed_bytes(path):
         cell.outputs = outputs
     assert nbtool.serialize(nb) != text
     assert nbtool.serialize(nbtool.clean_notebook(nb)) == text
+
+
+def test_the_run_uses_this_interpreter_even_with_a_python3_kernelspec_elsewhere(tmp_path, monkeypatch):
+    """A `python3` kernelspec in the user's Jupyter folder (another environment's) does not
+    take over `make notebooks`: the kernel is the interpreter running the tool (jupyter_core
+    prefers the environment's kernelspecs inside a venv or conda env). One real kernel."""
+    data = tmp_path / "jupyter-data"
+    spec = data / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        '{"argv": ["/nonexistent/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"], '
+        '"display_name": "Other env", "language": "python"}')
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(data))
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)
+    nb = new_notebook(cells=[new_code_cell("import sys; print(sys.executable)")])
+    nb.metadata = {"kernelspec": dict(nbtool.KERNELSPEC)}
+    result = nbtool.execute_notebook(nb, tmp_path, timeout=60)
+    assert result.ok, result.message
+    printed = "".join(o.get("text", "") for o in nb.cells[0].outputs).strip()
+    assert Path(printed).resolve() == Path(sys.executable).resolve()

@@ -389,36 +389,6 @@ class RunResult:
     message: str = ""
 
 
-def _kernel_manager_class():
-    """An async kernel manager class whose ``python3`` kernel is this very interpreter
-    (a ``python3`` kernelspec elsewhere on the Jupyter path cannot hijack the run)."""
-    import ipykernel.kernelspec
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class CurrentInterpreterSpecs(KernelSpecManager):
-        def get_kernel_spec(self, kernel_name):
-            if kernel_name == KERNELSPEC["name"]:
-                return self.kernel_spec_class(resource_dir=ipykernel.kernelspec.RESOURCES,
-                                              **ipykernel.kernelspec.get_kernel_dict())
-            return super().get_kernel_spec(kernel_name)
-
-    class CurrentInterpreterKernelManager(AsyncKernelManager):
-        @default("kernel_spec_manager")
-        def _kernel_spec_manager_default(self):
-            return CurrentInterpreterSpecs(data_dir=self.data_dir)
-
-        @default("transport_encryption")
-        def _transport_encryption_default(self):
-            # CurveZMQ when available: ipykernel warns about plain-text TCP otherwise.
-            import zmq
-
-            return "auto" if zmq.has("curve") else "disabled"
-
-    return CurrentInterpreterKernelManager
-
-
 def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
@@ -433,8 +403,10 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float) -> Ru
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index
 
+    # kernel "python3" is this interpreter's own: inside a virtualenv or conda environment,
+    # jupyter_core (>= 5) puts the environment's kernelspecs before the user's (a test checks it).
     client = NotebookClient(
-        nb, kernel_name=KERNELSPEC["name"], kernel_manager_class=_kernel_manager_class(),
+        nb, kernel_name=KERNELSPEC["name"],
         timeout=timeout, startup_timeout=120,
         resources={"metadata": {"path": str(cwd)}},
         record_timing=False, store_widget_state=False, on_cell_start=on_cell_start,
