@@ -403,10 +403,16 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float) -> Ru
     def on_cell_start(cell, cell_index, **_):
         current["index"] = cell_index
 
+    import zmq
+    from traitlets.config import Config
+
     # kernel "python3" is this interpreter's own: inside a virtualenv or conda environment,
     # jupyter_core (>= 5) puts the environment's kernelspecs before the user's (a test checks it).
+    # CurveZMQ when available: ipykernel warns about plain-text TCP otherwise.
+    config = Config({"KernelManager": {
+        "transport_encryption": "auto" if zmq.has("curve") else "disabled"}})
     client = NotebookClient(
-        nb, kernel_name=KERNELSPEC["name"],
+        nb, kernel_name=KERNELSPEC["name"], config=config,
         timeout=timeout, startup_timeout=120,
         resources={"metadata": {"path": str(cwd)}},
         record_timing=False, store_widget_state=False, on_cell_start=on_cell_start,
