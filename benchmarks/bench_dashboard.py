@@ -88,7 +88,7 @@ def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int)
     full0 = blits0 = 0
     for i in range(repeat + 1):
         if i == 1:  # the first one warms caches
-            full0, blits0 = dash.n_full_draws, dash.n_blits
+            full0, blits0 = dash.blitter.n_full_draws, dash.blitter.n_blits
         requested.clear(), render_time.clear()
         c0, t0 = time.process_time(), time.perf_counter()
         slider.value = other if slider.value == depth else depth  # the callback
@@ -102,7 +102,7 @@ def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int)
     canvas.draw_idle, dash._redraw = real_draw_idle, real_redraw
     assert "Too large" not in dash.status_text(), dash.status_text()
     return {"total": _median_ms(total), "compute": _median_ms(compute), "render": _median_ms(render),
-            "cpu": _median_ms(cpu), "full": dash.n_full_draws - full0, "blits": dash.n_blits - blits0}
+            "cpu": _median_ms(cpu), "full": dash.blitter.n_full_draws - full0, "blits": dash.blitter.n_blits - blits0}
 
 
 def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:

@@ -7,12 +7,12 @@ Each factory returns a `Dashboard` (an ipywidgets VBox): the controls, a status 
 in words what the figure shows, and one figure that is built once and then updated in place
 (`set_data` on the existing artists; nothing is rebuilt, nothing stacks).
 
-Redrawing by blitting: the data artists (lines, edge markers, hatched regions) are
+Redrawing by blitting (`Blitter`): the data artists (lines, edge markers, hatched regions) are
 `animated`, so a full draw leaves them out; right after each full draw (a `draw_event`,
 whoever asked for it) the dashboard copies the figure's pixels as its background and draws
 the data artists on top. An update whose axes, ticks, labels, legend and caption are unchanged
-(`_static_key`; the live panels of `wi_helpers.plots.artists` snap their limits to coarse steps) then
-only restores the background, draws the data artists and blits (ipympl sends the frontend
+(`_static_key`; the live panels of `wi_helpers.plots.artists` snap their limits to coarse
+steps) then only restores the background, draws the data artists and blits (ipympl sends the frontend
 the changed pixels); any other update draws the whole figure. Only the theory changed: the
 simulation is reused (`Dashboard._simulate`); the theory is cached by its inputs.
 
@@ -44,7 +44,7 @@ import sys
 import textwrap
 import warnings
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 import ipywidgets as W
 import traitlets
@@ -457,6 +457,58 @@ def _keep_saved_snapshot(canvas) -> None:
     canvas.send_binary = send_binary_then_snapshot
 
 
+class Blitter:
+    """Shows a figure whose data artists change on every update, redrawing as little as it can.
+
+    The data artists (given by `artists()`) are animated, so a full draw leaves them out; right
+    after each full draw (a `draw_event`, whoever asked for it) the figure's pixels are kept as
+    the background, with the `_static_key` they were drawn with, and the data artists are
+    drawn on top. `show()` then blits (background restored, data artists drawn, `canvas.blit`)
+    when the key is unchanged, and draws the whole figure otherwise.
+    """
+
+    def __init__(self, figure: Figure, artists: Callable[[], list]):
+        self.figure, self._artists = figure, artists
+        self.background = None
+        self.drawn_key: tuple | None = None
+        self.n_full_draws = self.n_blits = 0  # (the benchmark reports them)
+        figure.canvas.mpl_connect("draw_event", self._on_draw)
+
+    def artists(self) -> list:
+        """The data artists, marked animated (also those an update has just added), by z-order."""
+        found = self._artists()
+        for artist in found:
+            artist.set_animated(True)
+        return sorted(found, key=lambda a: a.get_zorder())
+
+    def forget(self) -> None:
+        """Make the next `show()` a full draw."""
+        self.background = self.drawn_key = None
+
+    def _on_draw(self, event) -> None:
+        canvas = self.figure.canvas
+        if canvas.is_saving():  # savefig (the snapshot) renders elsewhere and draws everything
+            return
+        self.background = canvas.copy_from_bbox(self.figure.bbox)
+        self.drawn_key = _static_key(self.figure)
+        self.n_full_draws += 1
+        for artist in self.artists():
+            self.figure.draw_artist(artist)
+
+    def show(self) -> None:
+        """Put the current artists on the canvas: a blit if only they changed, else a full draw."""
+        canvas = self.figure.canvas
+        dynamic = self.artists()
+        if self.background is None or _static_key(self.figure) != self.drawn_key:
+            canvas.draw()  # -> _on_draw (new background + data); ipympl sends the changed pixels
+        else:
+            canvas.restore_region(self.background)
+            for artist in dynamic:
+                self.figure.draw_artist(artist)
+            canvas.blit(self.figure.bbox)  # ipympl: sends the changed pixels
+            self.n_blits += 1
+
+
 class Dashboard(W.VBox):
     """Controls, a status line and one figure updated in place; see the module docstring."""
 
@@ -501,16 +553,11 @@ class Dashboard(W.VBox):
             self.figure_widget = W.Image(format="png")
         self.figure_widget.add_class("wi-figure")
         self._displayed = False
-        # blitting state (see the module docstring): the pixels of the last full draw without
-        # the animated artists, and the _static_key they were drawn with
-        self._background = None
-        self._drawn_key: tuple | None = None
-        self.n_full_draws = self.n_blits = 0
         self._sim_key: tuple | None = None  # inputs of the last simulation (see _simulate)
         self._net: MLP | None = None  # the last simulated network (lends its layers)
         self._shown = ""  # the network the figure shows, named when a setting is refused
         self._build_artists()
-        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+        self.blitter = Blitter(self.figure, self._found_artists)
         for name, widget in self.controls.items():
             widget.observe(self._on_change, names="value")
         boxes = [self.controls[n] for n in CONTROLS if n in controls]
@@ -531,13 +578,6 @@ class Dashboard(W.VBox):
     def _found_artists(self) -> list:
         """The artists each update changes (per dashboard class)."""
         raise NotImplementedError
-
-    def _dynamic_artists(self) -> list:
-        """The artists each update changes, animated: full draws leave them to `_on_draw`."""
-        found = self._found_artists()
-        for artist in found:
-            artist.set_animated(True)
-        return sorted(found, key=lambda a: a.get_zorder())
 
     # -- controls
     def _on_change(self, change) -> None:
@@ -624,7 +664,7 @@ class Dashboard(W.VBox):
             self._redraw()
         except (OverflowError, ValueError, FloatingPointError) as exc:
             # a slider must never raise at a learner; the next update draws in full again
-            self._background = self._drawn_key = None
+            self.blitter.forget()
             self._set_status([f"Could not draw this network ({type(exc).__name__}: {exc}); the "
                               f"figure may still show the previous network{self._shown_as()}. "
                               "Move a control back."],
@@ -684,35 +724,16 @@ class Dashboard(W.VBox):
         """Simulate (or reuse), update the artists; return the status lines."""
         raise NotImplementedError
 
-    def _on_draw(self, event) -> None:
-        """After a full draw: keep its pixels as the background, then draw the data on top."""
-        canvas = self.figure.canvas
-        if canvas.is_saving():  # savefig (the snapshot) renders elsewhere and draws everything
-            return
-        self._background = canvas.copy_from_bbox(self.figure.bbox)
-        self._drawn_key = _static_key(self.figure)
-        self.n_full_draws += 1
-        for artist in self._dynamic_artists():
-            self.figure.draw_artist(artist)
-
     def _redraw(self) -> None:
-        """Show the updated artists: blit when the rest of the figure is unchanged, else draw it."""
-        canvas = self.figure.canvas
-        dynamic = self._dynamic_artists()  # (marks artists added by this update as animated)
+        """Show the updated artists (blitted where it can be, see `Blitter`)."""
+        self.blitter.artists()  # (marks artists added by this update as animated)
         if self.backend == "agg" and not self._displayed:
             return  # nothing shows the figure yet; _repr_mimebundle_ renders it
-        if self._background is None and self.backend == "ipympl":
+        if self.blitter.background is None and self.backend == "ipympl":
             # never drawn: the frontend asks for a full draw once it shows the canvas
-            canvas.draw_idle()
+            self.figure.canvas.draw_idle()
             return
-        if self._background is None or _static_key(self.figure) != self._drawn_key:
-            canvas.draw()  # -> _on_draw (new background + data); ipympl sends the changed pixels
-        else:
-            canvas.restore_region(self._background)
-            for artist in dynamic:
-                self.figure.draw_artist(artist)
-            canvas.blit(self.figure.bbox)  # ipympl: sends the changed pixels
-            self.n_blits += 1
+        self.blitter.show()
         if self.backend == "agg":
             self.figure_widget.value = self._canvas_png()
 
@@ -730,7 +751,7 @@ class Dashboard(W.VBox):
         buf = io.BytesIO()
         extra = None
         # animated figure-level artists (the caption) are skipped by any draw: show them
-        dynamic = self._dynamic_artists()
+        dynamic = self.blitter.artists()
         for artist in dynamic:
             artist.set_animated(False)
         if hint:
