@@ -228,3 +228,18 @@ def test_stats_helpers_refuse_bad_input():
     net.forward(np.ones((4, 8)))
     with pytest.raises(TypeError, match="n_examples must be a positive integer, got 2.0"):
         wi.jacobian_singular_values(net, 2.0)
+
+
+def test_forward_refuses_exactly_what_footprint_bytes_refuses():
+    """forward checks the cap from two coefficients kept at construction (the footprint is
+    affine in the batch): the refusal starts at the same batch as check_footprint's."""
+    from wi_helpers.mlp import MAX_BYTES
+    for sizes, dtype in (([700, 300, 10], np.float64), ([64] * 6, np.float32), ([5, 1, 2], np.float64)):
+        net = MLP(sizes, seed=0, dtype=dtype)
+        per = footprint_bytes(sizes, 1, dtype) - footprint_bytes(sizes, 0, dtype)
+        largest_ok = (MAX_BYTES - footprint_bytes(sizes, 0, dtype)) // per
+        assert footprint_bytes(sizes, largest_ok, dtype) <= MAX_BYTES < footprint_bytes(sizes, largest_ok + 1, dtype)
+        assert net._footprint == (footprint_bytes(sizes, 0, dtype), per)
+        X = np.lib.stride_tricks.as_strided(np.zeros(1), (largest_ok + 1, sizes[0]), (0, 0))
+        with pytest.raises(ValueError, match=f"batch={largest_ok + 1} with sizes="):
+            net.forward(X)

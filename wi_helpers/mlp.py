@@ -116,6 +116,9 @@ class MLP:
         # The weights are drawn in float64 before the cast: count that copy of the largest layer.
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
         check_footprint(self.sizes, 0, self.dtype, extra=8 * largest)
+        # footprint_bytes is affine in the batch: keep its two coefficients for forward's check
+        fixed = footprint_bytes(self.sizes, 0, self.dtype)
+        self._footprint = (fixed, footprint_bytes(self.sizes, 1, self.dtype) - fixed)
         self.gain, self.std, self.bias_std = gain, std, bias_std
         self.fan_mode = check_choice("fan_mode", fan_mode, FAN_MODES)
         if self.fan_mode != "fan_in" and self.init not in FAN_MODE_SCHEMES:
@@ -200,7 +203,9 @@ class MLP:
         if X.shape[0] < 1:
             raise ValueError("X must hold at least one example (batch >= 1), got shape "
                              f"{X.shape}")
-        check_footprint(self.sizes, X.shape[0], self.dtype)
+        fixed, per_example = self._footprint
+        if fixed + per_example * X.shape[0] > MAX_BYTES:
+            check_footprint(self.sizes, X.shape[0], self.dtype)  # raises, naming the sizes
         if X.dtype.kind == "f" and not np.isfinite(X).all():
             raise ValueError("X must be finite numbers, found nan or inf")
         self._check_params()
