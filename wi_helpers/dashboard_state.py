@@ -1,7 +1,8 @@
 """The dashboards' pure computations: which network a dashboard builds (`network_sizes`,
-`parse_sizes`, `probe_rng`) and what one dashboard state means, computed once: the status
-line, the figure caption and the hatched regions are all derived from one `DashboardState`,
-so they cannot disagree.
+`parse_sizes`, `probe_rng`, `scale_args`), its theory (`theory_prediction`, cached), and what
+one dashboard state means, computed once: the status line (`describe`), the figure caption and
+the hatched regions are all derived from one `DashboardState` (`state_for`), so they cannot
+disagree.
 
 Pure NumPy (the numerics layer): no matplotlib or ipywidgets here.
 
@@ -17,12 +18,19 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
+from .activations import SATURATION_LEVEL
+from .init import FAN_MODE_SCHEMES
 from .stats import LayerStats
+from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
+                     scheme_weight_var)
 
 LEVEL_TOL = 0.01  # a per-layer factor within 1 +- 1% is called "level"
+VANISH_RATIO = 1e-6  # "vanished": below 1e-6 times the reference layer
 
 
 def _first(mask: np.ndarray, order) -> int | None:
@@ -256,3 +264,162 @@ def phase_text(state: DashboardState) -> str:
             # chi_1 holds only once q_l has reached q*; a short network started from q = 1 has not
             text += f"; the {state.depth} layers shown have not reached q* yet"
     return text + "."
+
+
+# ------------------------------------------------- the theory and the status line
+
+
+@lru_cache(maxsize=256)
+def theory_prediction(kind: str, sizes: tuple[int, ...], activation: str,
+                      weight_var: tuple[float, ...], bias_var: float, batch: int) -> Prediction | None:
+    """The theory a dashboard draws ("mean_field", "linear" or "off": None), cached by its
+    inputs (toggling the theory or moving back to a setting costs nothing)."""
+    if kind == "off":
+        return None
+    if kind == "linear":
+        return linear_theory(list(sizes), list(weight_var), batch=batch)
+    return mean_field(list(sizes), activation, list(weight_var), bias_var=bias_var, batch=batch)
+
+
+@lru_cache(maxsize=256)
+def cached_chi_1(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+    """`theory.chi_1`, cached (the status line asks for it on every update)."""
+    return chi_1(activation, sigma_w2, sigma_b2)
+
+
+@lru_cache(maxsize=256)
+def cached_q_star(activation: str, sigma_w2: float, sigma_b2: float) -> float:
+    """`theory.fixed_point_q`, cached."""
+    return fixed_point_q(activation, sigma_w2, sigma_b2)
+
+
+def fmt_number(x: float) -> str:
+    """A ratio or variance as the status line prints it (inf, nan and an underflowed 0 named)."""
+    if not np.isfinite(x):
+        return "inf" if x > 0 else "nan"
+    if x == 0:
+        return "0 (underflow: below 1e-308)"
+    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}"
+
+
+def first_below(values: np.ndarray, reference: float, order) -> int | None:
+    """The first layer l, in `order` ((l, value) pairs), whose value is below VANISH_RATIO x
+    `reference`; None if none is."""
+    with np.errstate(all="ignore"):
+        for l, v in order:
+            if np.isfinite(v) and v < VANISH_RATIO * reference:
+                return l
+    return None
+
+
+def describe_sizes(sizes: list[int]) -> str:
+    """"10 layers of width 256", or the widths in order (the longest lists shortened)."""
+    if len(set(sizes)) == 1:
+        return f"{len(sizes) - 1} layers of width {sizes[0]}"
+    shown = sizes if len(sizes) <= 9 else sizes[:4] + ["…"] + sizes[-4:]
+    return f"{len(sizes) - 1} layers, widths {' → '.join(map(str, shown))}"
+
+
+def scale_args(p: dict[str, Any]) -> dict[str, Any]:
+    """The init's scale settings that are in use: std only for init = normal, the fan mode
+    only for the He and LeCun schemes (the others have their own rule)."""
+    return dict(gain=p["gain"], std=p["std"] if p["init"] == "normal" else None,
+                mode=p["fan_mode"] if p["init"] in FAN_MODE_SCHEMES else "fan_in")
+
+
+def uniform_sigma_w2(p: dict[str, Any], sizes: list[int]) -> float | None:
+    """n Var[W] when every layer has the same width (one chi_1 for the network), else None."""
+    if len(set(sizes)) != 1:
+        return None
+    wv = scheme_weight_var(sizes, p["init"], **scale_args(p))
+    return float(sizes[0] * wv[0])
+
+
+def state_for(p: dict[str, Any], sizes: list[int], stats: LayerStats) -> DashboardState:
+    """The one verdict status, caption and hatching share (chi_1 and q* with mean-field theory)."""
+    s2 = uniform_sigma_w2(p, sizes)
+    c = q = None
+    if p["theory"] == "mean_field" and s2 is not None:
+        c = cached_chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+        q = cached_q_star(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+        if q > 1e100:  # unbounded phi above sigma_w^2 = 1/E[phi'^2]: q_l grows without bound
+            q = float("inf")
+        elif q < 1e-100:  # ... or shrinks to 0
+            q = 0.0
+    return dashboard_state(stats, chi_1=c, q_star=q)
+
+
+def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
+             prediction: Prediction | None, state: DashboardState | None = None) -> list[str]:
+    """The status sentences (plain text, one per line): what is shown, the verdict, then details.
+
+    Every statement on overflow, underflow and the gradient trend comes from `state`, the object
+    the figure's caption and hatched regions are drawn from.
+    """
+    state = state_for(p, sizes, stats) if state is None else state
+    L = stats.depth
+    scale = "" if p["init"] != "normal" else f" σ={p['std']:.3g}"
+    if p["init"] in FAN_MODE_SCHEMES:
+        scale = f" ({p['fan_mode']})"
+    gain = "" if p["gain"] == 1.0 else f" × gain {p['gain']:.2f}"
+    bias = "" if p["bias"] == 0 else f", bias std {p['bias']:.2f}"
+    lines = [f"{describe_sizes(sizes)}: {p['activation']}, init {p['init']}{scale}{gain}{bias}, "
+             f"batch {p['batch']}, seed {p['seed']}."]
+    flags = state.float_summary()
+    verdict = phase_text(state)
+    verdict = verdict[0].upper() + verdict[1:]
+    if any(v is not None for v in (state.forward_overflow, state.forward_underflow,
+                                   state.backward_overflow, state.backward_underflow)):
+        verdict = f"Float range: {flags}. {verdict}"
+    lines.append(verdict)
+    # details (collapsed in the widget)
+    h1 = stats.h_m2[0]
+    if state.forward_overflow is not None:
+        fwd = f"Activations: E[h_l²] overflows (inf) from layer {state.forward_overflow}."
+    else:
+        k = first_below(stats.h_m2, h1, ((l + 1, v) for l, v in enumerate(stats.h_m2)))
+        with np.errstate(all="ignore"):
+            ratio = stats.h_m2[-1] / h1 if h1 > 0 else float("nan")
+        fwd = (f"Activations: E[h_L²]/E[h_1²] = {fmt_number(ratio)}; "
+               + (f"E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer {k}."
+                  if k is not None else "no layer falls below 10⁻⁶ × E[h_1²] (relative to layer 1)."))
+    lines.append(fwd)
+    gL, g0 = stats.grad_h_var[-1], stats.grad_h_var[0]
+    with np.errstate(all="ignore"):
+        ratio = g0 / gL if gL > 0 else float("nan")
+    bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {fmt_number(ratio)} (input vs output)"
+    if prediction is not None:
+        with np.errstate(all="ignore"):
+            t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
+        bwd += f"; theory ({prediction.name}) {fmt_number(t_ratio)}"
+    if state.backward_overflow is not None:
+        bwd += f"; Var[∂L/∂h_l] overflows (inf) from layer {state.backward_overflow} down"
+    else:
+        k = first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
+        if k is not None:
+            bwd += f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) at layer {k}"
+    lines.append(bwd + ".")
+    sat = float(np.mean(stats.saturation))
+    if p["activation"] == "leaky_relu":
+        # leaky units are never dead: on the negative side they pass gradient with slope a
+        lines.append(f"Units on the negative side (z ≤ 0 on the whole batch, passing gradient "
+                     f"only with the small leak slope): {100 * sat:.1f}% on average over layers.")
+    elif p["activation"] == "relu":
+        lines.append(f"Dead units (z ≤ 0 on the whole batch): {100 * sat:.1f}% on average over layers.")
+    elif p["activation"] == "linear":
+        lines.append("Saturation: none (the identity never saturates).")
+    else:
+        lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of units "
+                     f"on average over layers.")
+    if prediction is not None:
+        s2 = uniform_sigma_w2(p, sizes)
+        if s2 is None:
+            lines.append("Theory: with unequal widths each layer has its own factor "
+                         "(fan_in ≠ fan_out), so no single χ₁; compare the dashed lines.")
+        elif p["theory"] == "linear":
+            lines.append(f"Theory (linear regime): each layer multiplies the variances by "
+                         f"n·Var[W] = {s2:.3g}.")
+        else:
+            lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}; χ₁ is the per-layer "
+                         "gradient factor once q_l has reached q* (deep networks).")
+    return lines
