@@ -179,6 +179,25 @@ def _stable_screenshot(element, page, timeout_s: float = 10) -> bytes:
     return previous
 
 
+
+def _fail_with_details(exc: Exception, page, screenshot: str, timings, console_errors, server,
+                       extra: list[str] = ()) -> None:
+    """Re-raise `exc` as an AssertionError that carries what a failure needs for a diagnosis:
+    a screenshot (test-artifacts/), the timings, the browser console's errors and the
+    JupyterLab log's tail."""
+    if page is not None:
+        try:
+            page.screenshot(path=str(ARTIFACTS / screenshot), full_page=True)
+        except Exception:
+            pass
+    details = [*extra, f"timings so far (s): {timings}",
+               "browser console errors: " + ("; ".join(console_errors[-10:]) or "none"),
+               f"screenshot: test-artifacts/{screenshot}",
+               "JupyterLab log (tail):\n" + server.log_tail()]
+    message = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
+    raise AssertionError(message + "\n" + "\n".join(details)) from None
+
+
 def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
     timings = {}
     t0 = time.monotonic()
@@ -264,18 +283,10 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
             f"{FIGURE} looks the same after {KEY_PRESSES} x ArrowRight on {DEPTH_HANDLE} "
             "(see test-artifacts/browser-figure-*.png)")
     except Exception as exc:
-        try:
-            page.screenshot(path=str(ARTIFACTS / "browser-failure.png"), full_page=True)
-        except Exception:
-            pass
-        details = [f"DOM contract: {STATUS} (status text), {FIGURE} (ipympl canvas widget), "
-                   f"{DEPTH_HANDLE} (slider handle); see the docstring of tests/test_browser.py",
-                   f"timings so far (s since page open): {timings}",
-                   "browser console errors: " + ("; ".join(console_errors[-10:]) or "none"),
-                   "screenshot: test-artifacts/browser-failure.png",
-                   "JupyterLab log (tail):\n" + lab_server.log_tail()]
-        message = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
-        raise AssertionError(message + "\n" + "\n".join(details)) from None
+        _fail_with_details(exc, page, "browser-failure.png", timings, console_errors, lab_server,
+                           [f"DOM contract: {STATUS} (status text), {FIGURE} (ipympl canvas widget), "
+                            f"{DEPTH_HANDLE} (slider handle); see the docstring of "
+                            "tests/test_browser.py"])
     finally:
         context.close()
 
@@ -442,17 +453,7 @@ def test_saved_dashboards_reopen_without_widget_error(chromium_browser, tmp_path
             "(see test-artifacts/browser-reopened-figure-*.png)")
         print(f"save/reopen timings (s): {timings}; {len(state)} widget models saved")
     except Exception as exc:
-        if page is not None:
-            try:
-                page.screenshot(path=str(ARTIFACTS / "browser-reopen-failure.png"), full_page=True)
-            except Exception:
-                pass
-        details = [f"timings so far (s): {timings}",
-                   "browser console errors: " + ("; ".join(console_errors[-10:]) or "none"),
-                   "screenshot: test-artifacts/browser-reopen-failure.png",
-                   "JupyterLab log (tail):\n" + current.log_tail()]
-        message = str(exc) if isinstance(exc, AssertionError) else f"{type(exc).__name__}: {exc}"
-        raise AssertionError(message + "\n" + "\n".join(details)) from None
+        _fail_with_details(exc, page, "browser-reopen-failure.png", timings, console_errors, current)
     finally:
         if context is not None:
             context.close()

@@ -7,14 +7,13 @@ temporary repositories, so they take about a second.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
+from helpers import load_notebook_tool
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
@@ -23,15 +22,7 @@ NOTEBOOK_DIR = REPO / "notebooks"
 SANITIZE_CFG = REPO / "tests" / "nbval_sanitize.cfg"
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("wi_notebooks_tool", REPO / "tools" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-nbtool = _load_tool()
+nbtool = load_notebook_tool("wi_notebooks_tool")
 # The series' own notebooks (a learner's extra notebook in notebooks/ is not checked).
 NOTEBOOKS = [NOTEBOOK_DIR / n for n in nbtool.SERIES if (NOTEBOOK_DIR / n).is_file()]
 WIDGET = nbtool.WIDGET_VIEW_MIME

@@ -7,27 +7,19 @@ kernel starts and the whole file runs in about a second.
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
+from helpers import load_notebook_tool
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("wi_notebooks_tool_t", REPO / "tools" / "notebooks.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-nbtool = _load_tool()
+nbtool = load_notebook_tool("wi_notebooks_tool_t")
 SERIES = ("00_index.ipynb", "01_a.ipynb", "02_b.ipynb", "03_not_yet.ipynb")
 
 
