@@ -25,8 +25,9 @@ from pathlib import Path
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one BLAS thread per process
 
 from wi_helpers.lessons.nb03 import CENTRED_SIGMOID  # noqa: E402
-from wi_helpers.train import (SETTINGS, TABLE1_RUNS, final_errors, run_seed,  # noqa: E402
-                              shapeset_data, train_one)
+from wi_helpers.train import final_errors  # noqa: E402
+from wi_helpers.lessons.nb05 import (SETTINGS, TABLE1_RUNS, run_seed,  # noqa: E402
+                                     shapeset_data, train_one)
 
 REPO = Path(__file__).resolve().parents[1]
 N_SEEDS = 3

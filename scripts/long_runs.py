@@ -2,7 +2,7 @@
 
     python scripts/long_runs.py [--jobs 2] [--out data/05_long_runs.npz]
 
-Trains `SETTINGS["long"].n_seeds` networks per row of Table 1 (`wi_helpers.train.TABLE1_RUNS`:
+Trains `SETTINGS["long"].n_seeds` networks per row of Table 1 (`wi_helpers.lessons.nb05.TABLE1_RUNS`:
 sigmoid, tanh and softsign, standard and normalized init) with the settings `SETTINGS["long"]`
 (5 hidden layers of 256 units, 40,000 updates of 10 examples, centred and scaled inputs, the
 learning rate of each row chosen by `scripts/lr_search.py --mode long`), exactly as notebook
@@ -30,8 +30,9 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # batch-10 matmuls gain noth
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from scripts._pool import run_jobs  # noqa: E402
-from wi_helpers.train import (SETTINGS, TABLE1_RUNS, final_errors, load_histories,  # noqa: E402
-                              run_seed, save_histories, seed_key, shapeset_data, train_one)
+from wi_helpers.train import final_errors, load_histories, save_histories, seed_key  # noqa: E402
+from wi_helpers.lessons.nb05 import (SETTINGS, TABLE1_RUNS, run_seed,  # noqa: E402
+                                     shapeset_data, train_one)
 
 REPO = Path(__file__).resolve().parents[1]
 _DATA: dict = {}

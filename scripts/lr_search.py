@@ -3,7 +3,7 @@
     python scripts/lr_search.py --mode short [--jobs 2] [--seeds 2]
     python scripts/lr_search.py --mode long  [--jobs 2] [--seeds 2]
 
-For every row of Table 1 (`wi_helpers.train.TABLE1_RUNS`), trains networks of
+For every row of Table 1 (`wi_helpers.lessons.nb05.TABLE1_RUNS`), trains networks of
 `SETTINGS[mode]` at every rate of `LR_GRID`, with `--seeds` seeds each, and scores a run by
 the mean test error of its last 5 evaluations (steadier than the last one). The chosen rate
 is the one with the lowest mean score over seeds. Both modes are stored in one file,
@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from scripts._pool import run_jobs  # noqa: E402
-from wi_helpers.train import (LR_GRID, SETTINGS, TABLE1_RUNS, run_seed,  # noqa: E402
-                              shapeset_data, train_one)
+from wi_helpers.lessons.nb05 import (LR_GRID, SETTINGS, TABLE1_RUNS, run_seed, shapeset_data,
+                                     train_one)  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_OFFSET = 10  # search seeds 10, 11, ...: disjoint from the notebook's 0..n_seeds-1

@@ -96,7 +96,11 @@ def third_party_imports(paths) -> set[str]:
                 found |= {a.name.split(".")[0] for a in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 found.add(node.module.split(".")[0])
-    return {m for m in found if m not in STDLIB and m not in {"wi_helpers", "tests", "scripts", "browser_util"}}
+    # the project's own modules: the package and the files of its script and test folders
+    local = {"wi_helpers", "tests", "scripts", "tools",
+             *(p.stem for folder in ("tests", "tools", "scripts", "benchmarks")
+               for p in (ROOT / folder).glob("*.py"))}
+    return {m for m in found if m not in STDLIB and m not in local}
 
 
 # Imported only inside try/except ImportError, to compute a framework's own numbers when it is

@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP
-from wi_helpers.train import (PAPER_TABLE1_SHAPESET, PERCENTILES, SETTINGS, TABLE1_RUNS, History,
-                               Recorder, Settings, error_rate, load_histories, run_table1,
-                               save_histories, softmax_nll, train)
+from wi_helpers.train import (PERCENTILES, History, Recorder, error_rate, load_histories,
+                              save_histories, softmax_nll, train)
+from wi_helpers.lessons.nb05 import (PAPER_TABLE1_SHAPESET, SETTINGS, TABLE1_RUNS, Settings,
+                                     run_table1)
 
 
 def _blobs(n: int, rng: np.random.Generator, n_inputs: int = 8, n_classes: int = 3):
@@ -375,7 +376,7 @@ def test_training_plots_draw_history_arrays():
 
 
 def test_run_table1_stops_after_an_interrupted_run(monkeypatch):
-    import wi_helpers.train as tr
+    import wi_helpers.lessons.nb05 as tr  # where run_table1 looks train up
 
     calls = []
 
@@ -395,7 +396,8 @@ def test_notebook05_claims_survive_a_one_ulp_nudge_of_the_initial_weights():
     """Another BLAS kernel rounds differently; a one-ulp nudge of every initial weight stands in
     for it. Every claim notebook 05 asserts about its live short-mode runs must still hold."""
     from wi_helpers.mlp import MLP
-    from wi_helpers.train import final_errors, run_seed, shapeset_data, train
+    from wi_helpers.train import final_errors, train
+    from wi_helpers.lessons.nb05 import run_seed, shapeset_data
     s = SETTINGS["short"]
     data = shapeset_data(s)
     X, y, X_test, y_test = data
@@ -429,7 +431,7 @@ def test_notebook05_claims_survive_a_one_ulp_nudge_of_the_initial_weights():
 def test_learning_rates_are_the_stored_search_choices():
     import json
     from pathlib import Path
-    from wi_helpers.train import LEARNING_RATES, LR_GRID, SETTINGS
+    from wi_helpers.lessons.nb05 import LEARNING_RATES, LR_GRID, SETTINGS
     search = json.loads((Path(__file__).resolve().parents[1] / "data" / "05_lr_search.json").read_text())
     assert search["grid"] == list(LR_GRID)
     for mode, exp in (("short", "table1"), ("long", "table1_long")):
@@ -446,7 +448,8 @@ def test_silhouette_data_is_one_centred_shape_per_image():
     from dataclasses import replace
 
     from wi_helpers.shapeset import sample_scene
-    from wi_helpers.train import DEPTH_SETTINGS, input_statistics, silhouette_data
+    from wi_helpers.train import input_statistics
+    from wi_helpers.lessons.nb05 import DEPTH_SETTINGS, silhouette_data
     s = replace(DEPTH_SETTINGS, n_train=900, n_test=300)
     X, y, Xt, yt = silhouette_data(s)
     assert X.shape == (900, 256) and Xt.shape == (300, 256) and X.dtype == np.float32
@@ -468,7 +471,7 @@ def test_depth_experiment_standard_init_starves_the_lower_layers():
     init (n Var[W] = 1/3 per layer) and far larger under the normalized init; seeds are shared."""
     from dataclasses import replace
 
-    from wi_helpers.train import DEPTH_SETTINGS, run_depth_experiment, silhouette_data
+    from wi_helpers.lessons.nb05 import DEPTH_SETTINGS, run_depth_experiment, silhouette_data
     s = replace(DEPTH_SETTINGS, n_train=300, n_test=100, n_updates=20, eval_every=10, n_seeds=2)
     runs = run_depth_experiment(s, data=silhouette_data(s))
     assert set(runs) == {"standard", "glorot_uniform"} and all(len(h) == 2 for h in runs.values())
@@ -489,7 +492,7 @@ def test_depth_experiment_plot_draws_bands():
     from dataclasses import replace
 
     from wi_helpers.plots.training import depth_experiment_plot
-    from wi_helpers.train import DEPTH_SETTINGS, run_depth_experiment
+    from wi_helpers.lessons.nb05 import DEPTH_SETTINGS, run_depth_experiment
     s = replace(DEPTH_SETTINGS, hidden=(8,) * 3, n_train=100, n_test=50, n_updates=10,
                 eval_every=5, n_seeds=2)
     runs = run_depth_experiment(s)
@@ -529,7 +532,7 @@ def test_scripts_resume_and_run_in_parallel(capsys):
     spec = importlib.util.spec_from_file_location("wi_long_runs", root / "scripts" / "long_runs.py")
     long_runs = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(long_runs)
-    from wi_helpers.train import SETTINGS
+    from wi_helpers.lessons.nb05 import SETTINGS
     cfg = long_runs.config(SETTINGS["long"])
     assert json.loads(json.dumps(cfg)) == cfg
     stored = json.loads((root / "data" / "05_long_runs.json").read_text())
