@@ -137,7 +137,7 @@ SATURATION_LEVEL = 0.97
 
 
 def saturation_fraction(act: Activation | str, z: Array, h: Array) -> float:
-    """Fraction of saturated units (within 3% of the half-range from an asymptote); ReLU: dead.
+    """Fraction of saturated activations (within 3% of the half-range from an asymptote); ReLU: dead units.
 
     Saturating activations (sigmoid, tanh, lecun_tanh, softsign): the fraction of all
     (example, unit) entries with |h - offset| > 0.97 * h_max. ReLU and leaky ReLU have no

@@ -409,8 +409,8 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
     elif p["activation"] == "linear":
         lines.append("Saturation: none (the identity never saturates).")
     else:
-        lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of units "
-                     f"on average over layers.")
+        lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of the "
+                     f"activations (examples × units) on average over layers.")
     if prediction is not None:
         s2 = uniform_sigma_w2(p, sizes)
         if s2 is None:

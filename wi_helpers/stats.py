@@ -28,7 +28,7 @@ class LayerStats:
     h_mean: np.ndarray
     h_std: np.ndarray
     h_m2: np.ndarray
-    saturation: np.ndarray       # fraction of saturated (or, for ReLU, dead) units
+    saturation: np.ndarray       # fraction of saturated activations (ReLU: of dead units)
     grad_h_var: np.ndarray       # Var[dL/dh_l], l = 0..L (index 0: the input X)
     grad_z_var: np.ndarray       # Var[dL/dz_l], l = 1..L
     grad_W_var: np.ndarray       # Var[dL/dW_l], l = 1..L (nan if not computed)

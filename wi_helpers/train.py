@@ -243,7 +243,7 @@ class History:
     monitor_error: np.ndarray     # (R,)
     h_mean: np.ndarray            # (R, H) per hidden layer l = 1..H
     h_std: np.ndarray             # (R, H)
-    saturation: np.ndarray        # (R, H) fraction of saturated units (activations.saturation_fraction)
+    saturation: np.ndarray        # (R, H) fraction of saturated activations (activations.saturation_fraction)
     percentiles: np.ndarray       # (P,)
     h_percentiles: np.ndarray     # (R, H, P)
     h_edges: np.ndarray           # (B + 1,)

@@ -108,7 +108,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
 
 def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | None = None,
                     fig: FigureBase | None = None) -> FigureBase:
-    """Fraction of saturated (ReLU: dead) units per layer, one line per network, y in [0, 1].
+    """Fraction of saturated activations (ReLU: of dead units) per layer, one line per network, y in [0, 1].
 
     The caption states the rule only for the activations shown.
     """
