@@ -137,7 +137,7 @@ class MLP:
         if (reuse is not None and seed is not None and keep_states
                 and len(reuse._rng_states) == reuse.depth and reuse.seed == seed and reuse.init == self.init
                 and reuse.gain == gain and reuse.std == std and reuse.dtype == self.dtype
-                and reuse.fan_mode == fan_mode):
+                and reuse.fan_mode == self.fan_mode):
             for k in range(min(self.depth, reuse.depth)):
                 if reuse.sizes[k:k + 2] != self.sizes[k:k + 2]:
                     break

@@ -61,9 +61,9 @@ from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
 from .validation import check_int, check_real
 from .stats import layer_stats
-from .dashboard_state import (MAX_CUSTOM_LAYERS, MAX_CUSTOM_WIDTH, SHAPES, describe,  # noqa: F401
-                              network_sizes, parse_sizes, probe_rng, scale_args, describe_sizes,
-                              state_for, theory_prediction)
+from .dashboard_state import (MAX_CUSTOM_LAYERS, SHAPES, describe, describe_sizes,  # noqa: F401
+                              network_sizes, parse_sizes, probe_rng, scale_args, state_for,
+                              theory_prediction)
 from .theory import Prediction, scheme_weight_var
 
 # The largest forward+backward (z, h, their gradients, W, dL/dW) one update may allocate.
@@ -362,7 +362,6 @@ class Blitter:
 class Dashboard(W.VBox):
     """Controls, a status line and one figure updated in place; see the module docstring."""
 
-    kind = "base"
     FIGSIZE = (9.3, 4.4)  # inches at FIGURE_DPI: 837 px, inside the notebook column (848 px)
 
     def __init__(self, controls: tuple[str, ...], preset: dict[str, Any],
@@ -576,14 +575,17 @@ class Dashboard(W.VBox):
 
     def _redraw(self) -> None:
         """Show the updated artists (blitted where it can be, see `Blitter`)."""
-        self.blitter.artists()  # (marks artists added by this update as animated)
         if self.backend == "agg" and not self._displayed:
-            return  # nothing shows the figure yet; _repr_mimebundle_ renders it
+            # nothing shows the figure yet; _repr_mimebundle_'s full draw will leave out the
+            # artists marked animated here (and _on_draw draws them)
+            self.blitter.artists()
+            return
         if self.blitter.background is None and self.backend == "ipympl":
             # never drawn: the frontend asks for a full draw once it shows the canvas
+            self.blitter.artists()
             self.figure.canvas.draw_idle()
             return
-        self.blitter.show()
+        self.blitter.show()  # (marks artists added by this update as animated first)
         if self.backend == "agg":
             self.figure_widget.value = self._canvas_png()
 
@@ -637,8 +639,6 @@ class Dashboard(W.VBox):
 class VarianceDashboard(Dashboard):
     """Per-layer E[h_l^2], Var[dL/dh_l] (theory dashed) and saturation."""
 
-    kind = "variance"
-
     def _build_artists(self) -> None:
         fig = self.figure
         axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
@@ -666,7 +666,6 @@ class VarianceDashboard(Dashboard):
 class HistogramDashboard(Dashboard):
     """Per-layer histograms of activations and back-propagated gradients (their Figs. 6-7)."""
 
-    kind = "histogram"
     FIGSIZE = (9.3, 4.0)
 
     def _build_artists(self) -> None:
@@ -675,7 +674,7 @@ class HistogramDashboard(Dashboard):
         fig.subplots_adjust(left=0.075, right=0.95, top=0.84, bottom=0.22, wspace=0.35)
         self.hist_h = HistogramArtists(axes[0], xlabel=r"activation $h_l$", colorbar=True)
         self.hist_g = HistogramArtists(axes[1], xlabel=r"gradient $\partial L/\partial z_l$",
-                                              colorbar=True)
+                                       colorbar=True)
         axes[0].set_title("activations (Glorot & Bengio Fig. 6)", fontsize=style.FONT)
         axes[1].set_title("back-propagated gradients (Fig. 7)", fontsize=style.FONT)
         self.caption = style.add_caption(fig, "")

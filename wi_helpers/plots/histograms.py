@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import FigureBase
 
 
-from .style import (FIG_W, _caption, _check_title, _new_figure, _title)
+from .style import FIG_W, _caption, _check_title, _new_figure, _title
 from .artists import HistogramArtists
 
 
