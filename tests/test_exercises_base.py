@@ -134,3 +134,17 @@ def test_every_notebook_has_a_checker_module_whose_checkers_are_all_tested():
         assert public and all(name.startswith("check_") for name in public), (number, public)
         untested = [name for name in public if not re.search(rf"nb{number}\.{name}\b", text)]
         assert not untested, f"exercises.nb{number}: no test calls {untested}"
+
+
+def test_check_number_keeps_the_tolerance_it_states():
+    # an absolute tolerance alone is that tolerance: 88.89 +- 0.5 refuses 85 and 92 (5 % would not)
+    kw = dict(name="chance", why="", atol=0.5)
+    assert check_number(88.39, 88.89, **kw).ok and check_number(89.38, 88.89, **kw).ok
+    assert not check_number(88.38, 88.89, **kw).ok and not check_number(89.40, 88.89, **kw).ok
+    assert not check_number(85, 88.89, **kw).ok and not check_number(92, 88.89, **kw).ok
+    assert "within 0.5" in str(check_number(88.89, 88.89, **kw))
+    # the default is 5 % relative, both edges
+    assert check_number(1.0499, 1.0, name="x", why="").ok
+    assert not check_number(1.0501, 1.0, name="x", why="").ok
+    assert check_number(0.9501, 1.0, name="x", why="").ok
+    assert not check_number(0.9499, 1.0, name="x", why="").ok

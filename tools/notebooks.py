@@ -393,8 +393,13 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text)
 
 
-def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float) -> RunResult:
-    """Execute ``nb`` in place. Never raises for notebook errors; see RunResult."""
+def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float,
+                     strict: bool = True) -> RunResult:
+    """Execute ``nb`` in place. Never raises for notebook errors; see RunResult.
+
+    strict: the kernel runs with WI_STRICT_CLAIMS=1, so a claim of the text that does not hold
+    fails the run (``wi_helpers.claims``); False runs it as a learner's kernel would.
+    """
     from nbclient import NotebookClient
     from nbclient.exceptions import CellControlSignal, DeadKernelError
 
@@ -417,9 +422,14 @@ def execute_notebook(nb: nbformat.NotebookNode, cwd: Path, timeout: float) -> Ru
         resources={"metadata": {"path": str(cwd)}},
         record_timing=False, store_widget_state=False, on_cell_start=on_cell_start,
     )
+    env = dict(os.environ)
+    if strict:
+        env["WI_STRICT_CLAIMS"] = "1"
+    else:
+        env.pop("WI_STRICT_CLAIMS", None)
     start = time.perf_counter()
     try:
-        client.execute()
+        client.execute(env=env)
     except (CellControlSignal, DeadKernelError, TimeoutError, RuntimeError) as exc:
         seconds = time.perf_counter() - start
         i = current["index"]

@@ -93,10 +93,19 @@ def _answer_text(expected: Any, why: str) -> str:
 
 
 def check_number(answer: Any, expected: float, *, name: str, why: str, hint: str | None = None,
-                 rtol: float = 0.05, atol: float = 0.0,
+                 rtol: float | None = None, atol: float = 0.0,
                  traps: Mapping[float, str] | None = None, show_answer: bool = False) -> CheckResult:
-    """Check a numeric answer against `expected` within rtol (relative) or atol (absolute)."""
-    tol = f"within {rtol:.0%}" if atol == 0 else f"within {_fmt(atol)}"
+    """Check a numeric answer against `expected` within rtol (relative) or atol (absolute).
+
+    The tolerance is the one stated: 5 % relative by default; an absolute `atol` alone means
+    that tolerance only (rtol 0), and both together accept either.
+    """
+    if rtol is None:
+        rtol = 0.0 if atol > 0 else 0.05
+    if atol > 0 and rtol > 0:
+        tol = f"within {_fmt(atol)} or {rtol:.0%}"
+    else:
+        tol = f"within {rtol:.0%}" if atol == 0 else f"within {_fmt(atol)}"
     reveal = _answer_text(float(expected), why) if show_answer else ""
     if _is_blank(answer):
         return CheckResult(False, f"[{name}] No answer yet: replace None with your prediction "
@@ -104,7 +113,8 @@ def check_number(answer: Any, expected: float, *, name: str, why: str, hint: str
     value, problem = as_number(answer)
     if problem is not None:
         return CheckResult(False, f"[{name}] Not graded: {problem}.{reveal}")
-    if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
+    # relative to the expected value, as the message says (math.isclose scales by the larger)
+    if abs(value - expected) <= max(rtol * abs(expected), atol):
         # An earned answer may show the exact value (the stored notebook outputs use this form)
         return CheckResult(True, f"[{name}] Correct: {_fmt(value)} (expected {_fmt(expected)}, "
                                  f"{tol}). {why}")

@@ -1,0 +1,48 @@
+"""The claims mechanism: strict in CI, one calm line in a learner's kernel."""
+import numpy as np
+import pytest
+
+from wi_helpers import claims
+from wi_helpers.claims import ClaimError, claim
+
+
+def test_strict_mode_is_set_for_the_test_run():
+    assert claims.strict()
+
+
+def test_a_claim_that_holds_is_silent_in_both_modes(monkeypatch, capsys):
+    assert claim(np.float64(1.0) < 2, "one is below two") is True
+    monkeypatch.delenv(claims.STRICT_ENV)
+    assert claim(True, "true") is True
+    assert capsys.readouterr().out == ""
+
+
+def test_strict_mode_raises_with_the_statement_and_what_was_found():
+    with pytest.raises(ClaimError, match=r"ratio below 1e-3 \(found: the ratio is 1\.4e-03\) "
+                                         r"\[setting: width 256, seed 0\]"):
+        claim(1.4e-3 < 1e-3, "ratio below 1e-3", found="the ratio is 1.4e-03",
+              setting="width 256, seed 0")
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "no"])
+def test_a_learner_kernel_gets_one_line(monkeypatch, capsys, value):
+    monkeypatch.setenv(claims.STRICT_ENV, value)
+    assert claim(False, "ratio below 1e-3", found="the ratio is 1.4e-03",
+                 setting="width 256, seed 0") is False
+    out = capsys.readouterr().out
+    assert out == ("The text above describes width 256, seed 0; with your settings the ratio "
+                   "is 1.4e-03.\n")
+
+
+def test_a_learner_line_without_details_still_says_what_failed(monkeypatch, capsys):
+    monkeypatch.delenv(claims.STRICT_ENV)
+    claim(False, "E[h^2] stays level")
+    assert capsys.readouterr().out == ("The text above describes another setting; with your "
+                                       "settings this no longer holds: E[h^2] stays level.\n")
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="statement"):
+        claim(True, "  ")
+    with pytest.raises(TypeError, match="np.all"):
+        claim(np.array([True, False]), "an array")
