@@ -65,3 +65,24 @@ def test_notebook_runs_after_learner_edits(name, variant):
             assert out.get("output_type") != "error", f"{name} cell {i} raised"
             assert not (out.get("name") == "stderr" and re.search(r"\S", text)), (
                 f"{name} with the edits '{variant}': cell {i} wrote to stderr: {text[:300]}")
+
+
+def exercise_cells(nb: nbformat.NotebookNode, number: str) -> list[int]:
+    """Indices of the code cells that call one of the notebook's checkers."""
+    return [i for i, c in enumerate(nb.cells)
+            if c.cell_type == "code" and re.search(rf"\bnb{number}\.check_\w+\(", c.source)]
+
+
+@pytest.mark.parametrize("name", [n for n in tool.SERIES if (tool.NOTEBOOK_DIR / n).exists()])
+def test_exercise_cells_run_after_a_kernel_restart(name):
+    # A learner who restarts the kernel and goes straight to an exercise gets a verdict (or a
+    # line saying to run the setup cell), never NameError: each exercise cell stands alone.
+    path = tool.NOTEBOOK_DIR / name
+    nb = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    cells = exercise_cells(nb, name[:2])
+    if not cells:
+        pytest.skip(f"{name} has no exercise cells")
+    alone = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(nb.cells[i].source)
+                                            for i in cells])
+    result = tool.execute_notebook(alone, path.parent, timeout=300, strict=False)
+    assert result.ok, f"{name}: an exercise cell run after a restart {result.message}"
