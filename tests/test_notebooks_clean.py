@@ -380,3 +380,36 @@ def test_nbval_sanitize_file_parses_and_works():
                  ("depth 10 layers", "depth 12 layers")]
     for left, right in different:
         assert sanitize(left) != sanitize(right), (left, right)
+
+
+# A 1280 x 800 screen with JupyterLab's file browser open shows about 105 characters of a code
+# line at the default font; a few characters of margin for a projector's larger font.
+MAX_CODE_LINE = 95
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_code_lines_fit_a_projector(path):
+    long = []
+    for i, cell in enumerate(nbtool.read_notebook(path).cells):
+        if cell.cell_type == "code":
+            long += [(i, len(line)) for line in cell.source.splitlines()
+                     if len(line) > MAX_CODE_LINE]
+    assert not long, (f"{path.name}: code lines longer than {MAX_CODE_LINE} characters "
+                      f"(cell, length): {long}")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_bare_assert_in_a_learner_cell(path):
+    # claims speak through wi_helpers.claims.claim: strict in CI, one calm line for a learner
+    bare = [i for i, cell in enumerate(nbtool.read_notebook(path).cells)
+            if cell.cell_type == "code"
+            and re.search(r"^\s*assert\b", cell.source, flags=re.M)]
+    assert not bare, f"{path.name}: bare assert in cells {bare}: use wi_helpers.claims.claim"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_links_its_references(path):
+    text = "\n".join(c.source for c in nbtool.read_notebook(path).cells
+                     if c.cell_type == "markdown")
+    assert re.search(r"^#+ *References", text, flags=re.M), f"{path.name}: no References section"
+    assert re.search(r"\]\(https?://", text), f"{path.name}: References link no paper"
