@@ -14,7 +14,8 @@ Two readers, two behaviours:
   notebook runs on. A learner who changed a width or a seed is told the text described another
   setting, never shown a traceback.
 
-A claim that holds prints nothing in either mode. `claim` returns whether it held.
+A claim that holds prints nothing in either mode. `claim` returns whether it held, as a value
+that is true or false and that a notebook does not display (a cell may end with a claim).
 """
 from __future__ import annotations
 
@@ -27,12 +28,30 @@ class ClaimError(AssertionError):
     """A statement of the text does not hold for the computed result (strict mode only)."""
 
 
+class Held:
+    """Whether a claim held: true or false, and invisible as a cell's last value."""
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool) -> None:
+        self.ok = ok
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __repr__(self) -> str:
+        return f"Held({self.ok})"
+
+    def _ipython_display_(self) -> None:  # IPython shows nothing for a claim ending a cell
+        return None
+
+
 def strict() -> bool:
     """True when claims fail loudly (CI and the test run set WI_STRICT_CLAIMS=1)."""
     return os.environ.get(STRICT_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
-def claim(holds, statement: str, *, found: str = "", setting: str = "") -> bool:
+def claim(holds, statement: str, *, found: str = "", setting: str = "") -> Held:
     """Check one statement of the text: raise in strict mode, print one line otherwise.
 
     holds:     the computed truth of the statement (a bool or a NumPy bool).
@@ -49,7 +68,7 @@ def claim(holds, statement: str, *, found: str = "", setting: str = "") -> bool:
         raise TypeError("claim: holds must be one truth value (use np.all(...) or np.any(...) "
                         f"for an array), got {type(holds).__name__}") from exc
     if ok:
-        return True
+        return Held(True)
     if strict():
         detail = f" (found: {found})" if found else ""
         where = f" [setting: {setting}]" if setting else ""
@@ -57,4 +76,4 @@ def claim(holds, statement: str, *, found: str = "", setting: str = "") -> bool:
     described = setting if setting else "another setting"
     result = found if found else f"this no longer holds: {statement}"
     print(f"The text above describes {described}; with your settings {result}.")
-    return False
+    return Held(False)
