@@ -44,6 +44,7 @@ UNAVAILABLE = {
     math: ("tanh", "sinh", "cosh", "exp", "expm1", "pow", "atanh"),
 }
 _NP_EXP, _NP_SQRT, _NP_TANH = np.exp, np.sqrt, np.tanh  # kept for the checker's own functions
+_ACTIVATIONS_MODULE = get_activation.__module__
 
 
 class _Unavailable(Exception):
@@ -119,6 +120,16 @@ def _takes_two_arguments(fn: Any) -> bool:
     return True
 
 
+def _through_the_package(exc: BaseException) -> bool:
+    """True when the switched-off function was reached through wi_helpers.activations."""
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_globals.get("__name__") == _ACTIVATIONS_MODULE:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _run(fn: Any, x: np.ndarray, sigmoid: GivenSigmoid) -> tuple[np.ndarray | None, str | None]:
     """The learner's output for (x, sigmoid) with the ruled-out functions switched off."""
     try:
@@ -126,8 +137,11 @@ def _run(fn: Any, x: np.ndarray, sigmoid: GivenSigmoid) -> tuple[np.ndarray | No
             warnings.simplefilter("ignore")
             raw = fn(copy.deepcopy(x), sigmoid)
     except _Unavailable as exc:
-        return None, (f"your function calls {exc} (itself, or through a function other than "
-                      "the sigmoid it is given), which the exercise rules out: the checker "
+        if _through_the_package(exc):
+            return None, ("your function calls the package's own sigmoid (the notebook's "
+                          "`sigmoid.fn`?), not the one it is given, so it does not build tanh "
+                          "from the sigmoid it is given: use the argument `sigmoid`.")
+        return None, (f"your function calls {exc}, which the exercise rules out: the checker "
                       "switches it off while it runs your function. Use only the argument "
                       "`sigmoid`, with arithmetic.")
     except Exception as exc:  # the learner's code: report it, never raise
