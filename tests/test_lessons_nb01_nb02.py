@@ -6,7 +6,6 @@ import pytest
 
 from wi_helpers import MLP, get_activation
 from wi_helpers.lessons.nb01 import chain_factors, weight_scale_sweep
-from wi_helpers.lessons.nb02 import second_moment_parts
 
 
 @pytest.mark.parametrize("activation", ["linear", "tanh", "sigmoid", "softsign"])
@@ -97,25 +96,6 @@ def test_weight_scale_sweep_rejects_bad_input(kwargs, exc, message):
     args = dict(width=8, depth=2) | kwargs
     with pytest.raises(exc, match=message):
         weight_scale_sweep(**args)
-
-
-def test_second_moment_parts_decomposes():
-    rng = np.random.default_rng(0)
-    h = 0.5 + 0.2 * rng.standard_normal((200, 50))
-    parts = second_moment_parts(h)
-    assert parts.mean == pytest.approx(h.mean())
-    assert parts.var == pytest.approx(h.var())
-    assert parts.m2 == pytest.approx(np.mean(h ** 2))
-    assert parts.m2 == pytest.approx(parts.var + parts.mean ** 2)
-    assert parts.mean_share == pytest.approx(parts.mean ** 2 / parts.m2)
-    assert second_moment_parts(np.zeros(3)).mean_share == 0.0
-
-
-def test_second_moment_parts_rejects_bad_input():
-    with pytest.raises(ValueError, match="non-empty numeric"):
-        second_moment_parts(np.zeros(0))
-    with pytest.raises(ValueError, match="finite"):
-        second_moment_parts(np.array([1.0, np.inf]))
 
 
 # ------------------------------------------------------------------ q recursion

@@ -14,32 +14,35 @@ import numpy as np
 from ..activations import SATURATION_LEVEL, get_activation, saturation_fraction
 from .base import CheckResult, check_choice, check_function, check_number
 
-# Exercise 1: slopes of this many sigmoid layers, every unit at z = 0.
-SLOPE_LAYERS = 5
+# Exercise 1: a logistic layer of this fan_out, every unit at z = 0 (the best case).
+LEVEL_FAN_OUT = 200
 # Exercise 2: one layer with N(0, 1) weights fed by sigmoid outputs of this mean and variance.
 FAN_IN, WEIGHT_VAR, H_MEAN, H_VAR = 500, 1.0, 0.5, 0.04
 
 
-def check_slope_product(answer: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 1: the product of SLOPE_LAYERS sigmoid slopes at z = 0, the best case."""
-    sigmoid = get_activation("sigmoid")
-    sigma0 = float(sigmoid.fn(np.zeros(1))[0])
-    slope0 = float(sigmoid.deriv(np.zeros(1))[0])
-    expected = slope0 ** SLOPE_LAYERS
+def check_level_weight_var(answer: Any, *, show_answer: bool = False) -> CheckResult:
+    """Ex. 1: the Var[W] whose backward factor fan_out Var[W] sigma'(0)^2 is 1 (units at z = 0)."""
+    slope0 = float(get_activation("sigmoid").deriv(np.zeros(1))[0])
+    expected = 1.0 / (LEVEL_FAN_OUT * slope0 ** 2)
     return check_number(
-        answer, expected, name="sigmoid slopes", rtol=0.05, show_answer=show_answer,
-        why=(f"sigma'(z) = sigma(z)(1 - sigma(z)) is largest at z = 0, where it is "
-             f"{sigma0:g} * (1 - {sigma0:g}) = {slope0:g}; {SLOPE_LAYERS} layers multiply "
-             f"(1/4)^{SLOPE_LAYERS}. Units away from z = 0 pass even less, saturated ones almost "
-             "nothing."),
-        hint="compute the logistic's slope sigma(z)(1 - sigma(z)) at z = 0, then combine one "
-             "slope per layer as the chain rule does.",
+        answer, expected, name="weight variance for a level gradient", rtol=0.05,
+        show_answer=show_answer,
+        why=(f"each layer multiplies the gradient's variance by fan_out * Var[W] * "
+             f"E[sigma'(z)^2]; with every unit at z = 0, sigma'(0)^2 = 1/16, so the factor is 1 "
+             f"for Var[W] = 16 / fan_out = 16 / {LEVEL_FAN_OUT}: the slope bound 1/4 is no "
+             "verdict by itself, the weights can make up for it. (Weights that large push the "
+             "pre-activations away from z = 0, though, where the slopes are smaller.)"),
+        hint="write the backward factor per layer with its three parts (fan_out, the weight "
+             "variance, the squared slope) and set it to 1.",
         traps={
-        0.5 ** SLOPE_LAYERS: "you used sigma(0) = 1/2, the value; the slope is sigma'(0) = 1/4.",
-        slope0 ** (2 * SLOPE_LAYERS): "you squared each slope: that is the factor on the "
-                                      "gradient's variance; the question asks for the gradient.",
-        slope0 * SLOPE_LAYERS: "you added the slopes; the chain rule multiplies them.",
-        1.0: "you used tanh's slope at 0; the logistic's is smaller.",
+        1.0 / (LEVEL_FAN_OUT * slope0): "you used the slope 1/4 itself; the variance factor "
+                                        "holds the squared slope.",
+        1.0 / LEVEL_FAN_OUT: "you left out the slope: that keeps a linear layer level, not a "
+                             "logistic one.",
+        (1.0 / (LEVEL_FAN_OUT * slope0 ** 2)) ** 0.5: "a standard deviation; the question asks "
+                                                      "for the variance.",
+        slope0 ** 2 / LEVEL_FAN_OUT: "you multiplied by the squared slope where you should "
+                                     "divide by it.",
     })
 
 
@@ -66,18 +69,22 @@ def check_preactivation_variance(answer: Any, *, show_answer: bool = False) -> C
 
 
 def check_top_layer_direction(answer: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 3: where the top hidden sigmoid layer goes early in training (Glorot & Bengio, Fig. 2)."""
+    """The prediction before the training run: where the top hidden sigmoid layer's mean goes
+    early in training (Glorot & Bengio 2010, Fig. 2)."""
     return check_choice(
         answer, "0", name="top hidden layer", options=["0", "0.5", "1"], show_answer=show_answer,
-        hint="look at the top layer's curve in the training run above, and think about what "
-             "the softmax can do with its biases alone early in training.",
-        traps={"0.5": "0.5 is where the lower layers stay; the top layer moves away from it.",
-               "1": "you read the top layer's curve the other way up; look at it again."},
+        hint="early on the top layer's output says little about the class, so its contribution "
+             "h W to the softmax is mostly an input-independent offset plus noise. Which value "
+             "of the logistic's output would make that contribution vanish?",
+        traps={"0.5": "0.5 is where every layer starts; the question is where learning pushes "
+                      "the top one.",
+               "1": "at 1 the contribution h W would be as large as the weights make it; the "
+                    "output layer gains by making it small."},
         why=("Glorot & Bengio (2010) saw the top hidden layer driven to 0, its lower end, not to 1, "
              "while the lower layers stayed above 0.5. Their hypothesis: early on the softmax does "
              "best by relying on its biases, so learning pushes the top layer's contribution W h, "
              "hence h, towards 0; for the logistic, 0 is its saturated end (for tanh it would be "
-             "the steep middle). Our small run showed the push, not yet the saturation."))
+             "the steep middle). The small run below shows the push, not yet the saturation."))
 
 
 def _saturated(h: np.ndarray) -> np.ndarray:
@@ -95,7 +102,7 @@ SATURATION_CASES = (
 
 
 def check_saturated(fn: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 4: a function saturated(h) marking sigmoid outputs within 3% of the half-range from 0 or 1."""
+    """Ex. 3: a function saturated(h) marking sigmoid outputs within 3% of the half-range from 0 or 1."""
     low, high = 0.5 - SATURATION_LEVEL * 0.5, 0.5 + SATURATION_LEVEL * 0.5
     return check_function(
         fn, _saturated, SATURATION_CASES, name="saturated", rtol=0, atol=0,

@@ -13,20 +13,22 @@ from typing import Sequence
 
 import numpy as np
 
-from ..activations import Activation, _sigmoid
+from ..activations import Activation, get_activation
 from ..mlp import MLP, Gradients
 from ..validation import check_int, check_real, check_rng
 
 # ------------------------------------------------------------------ centred sigmoid
 
 
+_LOGISTIC = get_activation("sigmoid")
+
+
 def _centred_sigmoid(z: np.ndarray) -> np.ndarray:
-    return _sigmoid(z) - 0.5
+    return _LOGISTIC.fn(z) - 0.5
 
 
 def _centred_sigmoid_d(z: np.ndarray) -> np.ndarray:
-    s = _sigmoid(z)
-    return s * (1.0 - s)
+    return _LOGISTIC.deriv(z)
 
 
 # h = sigma - 1/2, so sigma (1 - sigma) = (1/2 + h)(1/2 - h) = 1/4 - h^2.

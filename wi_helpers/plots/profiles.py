@@ -57,8 +57,12 @@ def _quantity(stats: LayerStats, prediction: Prediction | None, quantity: str):
 
 def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]], *,
                      quantity: str = "grad_h_var", title: str | None = None,
-                     fig: FigureBase | None = None) -> FigureBase:
-    """One per-layer quantity for several networks on one axis, theory dashed in the same colour."""
+                     fig: FigureBase | None = None, band: bool = True) -> FigureBase:
+    """One per-layer quantity for several networks on one axis, theory dashed in the same colour.
+
+    `band=False` leaves out the shaded healthy band (e.g. for E[h^2] of an activation with a
+    non-zero mean, where a value inside the band is mostly the squared mean, not signal).
+    """
     if quantity not in QUANTITIES:
         raise ValueError(f"quantity must be one of {', '.join(QUANTITIES)}; got {quantity!r}")
     if not isinstance(profiles, Mapping) or not profiles:
@@ -71,8 +75,10 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
     _check_title(title)
     fig = _new_figure(fig, (FIG_W, 4.6))
     log = quantity != "saturation"
-    band = HEALTHY_BAND if quantity in ("h_m2", "h_std", "z_var", "grad_h_var") else None
-    panel = _Panel(fig.add_subplot(), log=log, band=band, ylabel=SYMBOLS[quantity],
+    if not isinstance(band, (bool, np.bool_)):
+        raise TypeError(f"band must be True or False, got {band!r}")
+    shaded = HEALTHY_BAND if band and quantity in ("h_m2", "h_std", "z_var", "grad_h_var") else None
+    panel = _Panel(fig.add_subplot(), log=log, band=shaded, ylabel=SYMBOLS[quantity],
                    ylim=None if log else (-0.03, 1.08))
     xs, sims, theories, notes, theory_names, hatched = [], [], [], [], [], []
     for name, (stats, prediction) in profiles.items():
