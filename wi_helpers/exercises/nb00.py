@@ -109,11 +109,11 @@ def check_preactivation_variance(answer: Any, *, show_answer: bool = False) -> C
                                                "variance needs the second moment E[x^2].",
             PIX_N * weight_var * PIX_STD: "you used the standard deviation of x; the product's "
                                           "variance needs E[x^2] = Var[x] + E[x]^2.",
-            second_moment: "you left out the weights: n Var[W] is 1/3 for this init, not 1.",
-            PIX_N * (1.0 / math.sqrt(PIX_N)) ** 2 * second_moment: "you took the bound 1/sqrt(n) "
-                                                                     "as the weights' standard "
-                                                                     "deviation; U[-a, a] has "
-                                                                     "variance a^2/3.",
+            # n (1/sqrt(n))^2 = 1: leaving the weights out and taking the bound for their
+            # standard deviation give the same number, so one hint names both
+            second_moment: "you left out the weights, or took the bound 1/sqrt(n) for their "
+                           "standard deviation: U[-a, a] has variance a^2/3, so n Var[W] is "
+                           "1/3 here, not 1.",
             PIX_N * weight_var * PIX_MEAN ** 2: "you kept only the mean's square; the variance "
                                                 "of x adds to it.",
         })

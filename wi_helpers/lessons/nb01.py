@@ -173,9 +173,9 @@ def distinct_units(W: np.ndarray, b: np.ndarray | None = None, *, tol: float = 1
     if W.ndim != 2 or W.size == 0:
         raise ValueError(f"W must be a non-empty 2-D array (fan_in, fan_out), got shape {W.shape}")
     tol = check_real("tol", tol, min=0)
-    cols = W.T if b is None else np.column_stack([W.T, np.asarray(b, dtype=np.float64)])
-    if cols.shape[0] != W.shape[1]:
+    if b is not None and np.shape(b) != (W.shape[1],):
         raise ValueError(f"b must have one entry per unit ({W.shape[1]}), got shape {np.shape(b)}")
+    cols = W.T if b is None else np.column_stack([W.T, np.asarray(b, dtype=np.float64)])
     representatives: list[np.ndarray] = []
     for col in cols:  # a unit is new when it differs from every unit kept so far
         if not any(np.max(np.abs(col - r)) <= tol for r in representatives):
