@@ -165,3 +165,44 @@ def q_recursion(activation: str | Activation, sigma_w2: float, *, q0: float,
         chis.append(s2 * _dense_expectation(act.deriv(x) ** 2))
         q = s2 * _dense_expectation(act.fn(x) ** 2)
     return QRecursion(q=np.array(qs), chi=np.array(chis))
+
+
+def distinct_units(W: np.ndarray, b: np.ndarray | None = None, *, tol: float = 1e-9) -> int:
+    """How many different units a layer has: columns of W (with their biases) that differ by > tol."""
+    W = np.asarray(W, dtype=np.float64)
+    if W.ndim != 2 or W.size == 0:
+        raise ValueError(f"W must be a non-empty 2-D array (fan_in, fan_out), got shape {W.shape}")
+    tol = check_real("tol", tol, min=0)
+    if b is not None and np.shape(b) != (W.shape[1],):
+        raise ValueError(f"b must have one entry per unit ({W.shape[1]}), got shape {np.shape(b)}")
+    cols = W.T if b is None else np.column_stack([W.T, np.asarray(b, dtype=np.float64)])
+    representatives: list[np.ndarray] = []
+    for col in cols:  # a unit is new when it differs from every unit kept so far
+        if not any(np.max(np.abs(col - r)) <= tol for r in representatives):
+            representatives.append(col)
+    return len(representatives)
+
+
+def first_layer(mask: Sequence[bool], *, start: int = 1) -> int | None:
+    """The number of the first layer where `mask` holds (layers counted from `start`), else None.
+
+    Unlike ``np.argmax(mask)``, an all-False mask gives None, not a false "layer 0".
+    """
+    flags = np.asarray(mask, dtype=bool).ravel()
+    start = check_int("start", start)
+    hits = np.flatnonzero(flags)
+    return int(hits[0]) + start if hits.size else None
+
+
+def scalar_fixed_point(w: float, activation: str | Activation = "tanh", *,
+                       h0: float = 1.0, n_iter: int = 10_000) -> float:
+    """The fixed point h* = phi(w h*) that a one-unit chain with every weight w settles at."""
+    w = check_real("w", w)
+    h0 = check_real("h0", h0)
+    n_iter = check_int("n_iter", n_iter, min=1)
+    act = get_activation(activation)
+    h = np.array([h0], dtype=np.float64)
+    with np.errstate(all="ignore"):
+        for _ in range(n_iter):
+            h = act.fn(w * h)
+    return float(h[0])
