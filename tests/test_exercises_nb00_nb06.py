@@ -1,5 +1,5 @@
-"""Every notebook's checkers (00-06): right answers pass, wrong ones get a hint that never holds
-the expected value, blanks and odd input get a message, learner functions cannot change the cases."""
+"""Every notebook's checkers (00-06; 04's are in test_exercises_nb04.py): right answers pass,
+wrong ones get a hint that never holds the expected value, blanks and odd input get a message, learner functions cannot change the cases."""
 import math
 import re
 
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from wi_helpers import get_activation
-from wi_helpers.exercises import nb00, nb01, nb02, nb03, nb04, nb05, nb06
+from wi_helpers.exercises import nb00, nb01, nb02, nb03, nb05, nb06
 
 sigmoid = get_activation("sigmoid").fn
 
@@ -43,12 +43,6 @@ NUMBER_CASES = [
     (nb03.check_single_signed_probability, 2 * 0.5 ** 10, [(0.5 ** 10, "all-negative"), (1.0, "logistic"),
                                                            (0.5, "")]),
     (nb03.check_unit_mean_spread, 0.25 / 3, [(0.5 / 3, "enters squared"), (1 / 3, "mean"), (0.25, "")]),
-    (nb04.check_glorot_bound, math.sqrt(6 / 640), [(math.sqrt(2 / 640), "standard deviation"),
-                                                   (2 / 640, "variance"), (math.sqrt(6 / 512), "both fans"),
-                                                   (math.sqrt(6 / 1040), "784 -> 256"),
-                                                   (1 / math.sqrt(512), "")]),
-    (nb04.check_backward_factor, 100 * 2 / 1100, [(1000 * 2 / 1100, "forward factor"), (1.0, "equal fans"),
-                                                  (0.1, "")]),
     (nb05.check_chance_error, 100 * 8 / 9, [(100 / 9, "accuracy"), (8 / 9, "percentage"),
                                             (200 / 3, "3 shapes"), (50.0, "")]),
     (nb05.check_normalized_to_standard_ratio, math.sqrt(3), [(3.0, "square root"), (math.sqrt(2), "sqrt(2/n)"),
@@ -102,8 +96,6 @@ def test_sum_variance_huge_int_is_a_message_not_a_traceback():
 
 @pytest.mark.parametrize("check,right,wrongs", [
     (nb02.check_top_layer_direction, "0", [("1", "other way up"), ("0.5", "lower layers")]),
-    (nb04.check_name_of_one_over_fan_in, "lecun", [("xavier", "both fans"), ("glorot", "both fans"),
-                                                   ("he", "factor 2")]),
 ])
 def test_choice_checkers(check, right, wrongs):
     assert check(right) and check(f" {right.upper()} ")
@@ -191,20 +183,6 @@ def test_tanh_from_sigmoid_refuses_tanh():
         assert "Not yet" in text and word in text and "2 sigmoid(2x) - 1" not in text
 
 
-def test_glorot_std():
-    assert nb04.check_glorot_std(lambda fan_in, fan_out: math.sqrt(2 / (fan_in + fan_out)))
-    assert nb04.check_glorot_std(lambda a, b: np.sqrt(2.0 / (a + b)))
-    for wrong, word in ((lambda a, b: 2 / (a + b), "the variance"),
-                        (lambda a, b: math.sqrt(6 / (a + b)), "uniform bound"),
-                        (lambda a, b: 1 / math.sqrt(a), "LeCun")):
-        text = repr(nb04.check_glorot_std(wrong))
-        assert "Not yet" in text and word in text
-        assert_hides(text, math.sqrt(2 / 1040))
-    boom = nb04.check_glorot_std(lambda a: a)  # wrong signature: reported, not raised
-    assert not boom and "TypeError" in repr(boom)
-    assert not nb04.check_glorot_std(0.04)
-
-
 def _nll_grad(logits, y):
     shifted = logits - logits.max(axis=1, keepdims=True)
     p = np.exp(shifted)
@@ -230,7 +208,7 @@ def test_nll_gradient_needs_the_max_subtraction():
 
 
 @pytest.mark.parametrize("check", [nb01.check_tanh_factor, nb02.check_saturated,
-                                   nb03.check_tanh_from_sigmoid, nb04.check_glorot_std,
+                                   nb03.check_tanh_from_sigmoid,
                                    nb05.check_nll_gradient])
 def test_function_checkers_handle_odd_input(check):
     for odd in (None, "np.tanh", 3, True):
