@@ -42,7 +42,8 @@ def test_quarter_circle_mean_matches_a_large_square_gaussian_matrix():
     # a linear network's layer Jacobian is W^T: same value through jacobian_singular_values
     net = MLP([n, n], activation="linear", init="lecun_normal", seed=1)
     net.forward(np.ones((1, n)))
-    assert jacobian_singular_values(net, 1)[0].mean() == pytest.approx(lg.quarter_circle_mean(1.0), rel=0.01)
+    assert jacobian_singular_values(net, 1)[0].mean() == pytest.approx(
+        lg.quarter_circle_mean(1.0), rel=0.01)
     with pytest.raises(ValueError, match="sigma"):
         lg.quarter_circle_mean(-1)
 

@@ -11,7 +11,7 @@ from wi_helpers.lessons import relu_he as L
 
 
 def test_relu_second_moment_gain_matches_calculate_gain():
-    # E[relu(u)^2] = 1/2 for u ~ N(0,1), so the kept-second-moment gain is sqrt 2 = calculate_gain('relu')
+    # E[relu(u)^2] = 1/2 for u ~ N(0,1): the kept-second-moment gain is sqrt 2, relu's gain
     assert L.second_moment_gain(lambda x: np.maximum(x, 0.0)) == pytest.approx(math.sqrt(2),
                                                                              rel=1e-10)
     assert C.calculate_gain("relu") == pytest.approx(math.sqrt(2))

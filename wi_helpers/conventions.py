@@ -40,7 +40,7 @@ TORCH_LEAKY_SLOPE = 0.01  # calculate_gain("leaky_relu") without param
 
 
 def leaky_gain(slope: float) -> float:
-    """He et al.'s gain sqrt(2 / (1 + slope^2)) for a leaky ReLU / PReLU of negative slope `slope`."""
+    """He et al.'s gain sqrt(2 / (1 + slope^2)) for a leaky ReLU / PReLU of this negative slope."""
     a = check_real("slope", slope)
     return math.sqrt(2.0 / (1.0 + a * a))
 
@@ -192,8 +192,13 @@ def truncated_normal_std(a: float, b: float) -> float:
     z = _mass(a, b)
     if z < 1e-300:
         raise ValueError(f"[{a}, {b}] holds no measurable mass of N(0, 1)")
-    phi = lambda x: 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)  # noqa: E731
-    xphi = lambda x: 0.0 if math.isinf(x) else x * phi(x)  # noqa: E731
+
+    def phi(x: float) -> float:  # the standard normal density, 0 at +-inf
+        return 0.0 if math.isinf(x) else math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+
+    def xphi(x: float) -> float:
+        return 0.0 if math.isinf(x) else x * phi(x)
+
     mean = (phi(a) - phi(b)) / z
     return math.sqrt(max(1.0 + (xphi(a) - xphi(b)) / z - mean * mean, 0.0))
 

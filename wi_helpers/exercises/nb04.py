@@ -20,7 +20,7 @@ NECK_IN, NECK_OUT = 1000, 100
 
 
 def check_level_gradient_rule(answer: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 1: which rule keeps Var[dL/dh] at the input of a narrowing linear net equal to the output's."""
+    """Ex. 1: which rule keeps a narrowing linear net's Var[dL/dh] as large at the input."""
     return check_choice(
         answer, "fan_out", name="level gradient", options=RULES, show_answer=show_answer,
         why="going down, each layer multiplies Var[dL/dh] by fan_out Var[W]; Var[W] = 1/fan_out "

@@ -103,7 +103,7 @@ def _check_conv(x: np.ndarray, W: np.ndarray, axis: int) -> tuple[np.ndarray, np
 
 
 def conv1d(x: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """1-D convolution, circular padding: x (batch, c_in, n), W (c_out, c_in, k) -> (batch, c_out, n)."""
+    """1-D convolution, circular: x (batch, c_in, n), W (c_out, c_in, k) -> (batch, c_out, n)."""
     x, W = _check_conv(x, W, 1)
     k = W.shape[2]
     # im2col: cols[b, c, t, j] = x[b, c, (t + j - k//2) mod n]; circular, so every output
@@ -130,7 +130,8 @@ def conv_transpose1d(x: np.ndarray, W: np.ndarray, stride: int = 1) -> np.ndarra
 
 def conv_stack_m2(channels: Sequence[int], k: int, fan: str, *, batch: int, length: int,
                   rng: np.random.Generator) -> np.ndarray:
-    """E[h_l^2] of a ReLU 1-D conv stack, He std with fan 'fan_in' (c_in k), 'fan_out' (c_out k) or 'c_in'."""
+    """E[h_l^2] of a ReLU 1-D conv stack, He std with fan 'fan_in' (c_in k), 'fan_out'
+    (c_out k) or 'c_in'."""
     channels = [check_int(f"channels[{i}]", c, min=1) for i, c in enumerate(channels)]
     k = check_int("k", k, min=1)
     fan = check_choice("fan", fan, ("fan_in", "fan_out", "c_in"))
