@@ -74,8 +74,9 @@ def test_glorot_std_accepts_float32_and_states_its_tolerance():
     assert nb04.check_glorot_std(lambda a, b: _glorot(a, b) * (1 + 0.9 * rtol))
     assert not nb04.check_glorot_std(lambda a, b: _glorot(a, b) * (1 + 1.5 * rtol))
     assert not nb04.check_glorot_std(lambda a, b: _glorot(a, b) * (1 - 1.5 * rtol))
-    # float16 is not float32: 3 digits are not enough
-    assert not nb04.check_glorot_std(lambda a, b: np.float16(_glorot(a, b)))
+    # float16 is not float32: 3 digits are not enough, and the message says the dtype is why
+    half = nb04.check_glorot_std(lambda a, b: np.float16(_glorot(a, b)))
+    assert not half and "float16" in repr(half) and "0.04" not in repr(half)
 
 
 def test_glorot_std_hints_and_helpers():
@@ -95,6 +96,7 @@ def test_glorot_std_hints_and_helpers():
     for odd in (None, "np.sqrt", 0.04, True):
         assert not nb04.check_glorot_std(odd)
     assert "forget the `return`" in repr(nb04.check_glorot_std(lambda *args: None))
+    assert "complex" in repr(nb04.check_glorot_std(lambda *args: np.asarray(args[0]) + 1j))
     assert "Answer:" in repr(nb04.check_glorot_std(None, show_answer=True))
 
 

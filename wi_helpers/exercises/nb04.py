@@ -5,7 +5,10 @@ Every checker takes `show_answer=True` to print the answer; a wrong answer gets 
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
+
+import numpy as np
 
 from ..init import weight_std
 from .base import CheckResult, check_choice, check_function, check_number
@@ -76,8 +79,27 @@ FORBIDDEN = {name: f"your function calls the package's {name}; write the formula
              for name in ("weight_std", "weight_bound", "scheme_weight_var", "init_weights")}
 
 
+def _low_precision(fn: Any) -> str | None:
+    # the name of the dtype when fn returns fewer digits than the tolerance needs (float16)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            got = np.asarray(fn(*GLOROT_STD_CASES[0]))
+    except Exception:  # the learner's function: check_function reports it
+        return None
+    if got.dtype.kind == "f" and np.finfo(got.dtype).eps > GLOROT_STD_RTOL:
+        return got.dtype.name
+    return None
+
+
 def check_glorot_std(fn: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 3: a function glorot_std(fan_in, fan_out) returning Glorot's standard deviation."""
+    dtype = _low_precision(fn) if callable(fn) else None
+    if dtype is not None:
+        reveal = " Answer: math.sqrt(2 / (fan_in + fan_out))." if show_answer else ""
+        return CheckResult(False, f"[glorot_std] Not yet: your function returns {dtype}, "
+                                  f"which carries too few digits for the tolerance "
+                                  f"{GLOROT_STD_RTOL:g}; compute in float64 or float32.{reveal}")
     return check_function(
         fn, _glorot_std_reference, GLOROT_STD_CASES, name="glorot_std", rtol=GLOROT_STD_RTOL,
         atol=0.0, show_answer=show_answer, solution="math.sqrt(2 / (fan_in + fan_out)).",
