@@ -20,8 +20,10 @@ whole dashboard `wi-dashboard`.
 """
 from __future__ import annotations
 
+import base64
 import html
 import io
+import re
 import time
 
 import ipywidgets as W
@@ -104,6 +106,18 @@ class SpectrumDashboard(W.VBox):
         self.last_seconds = 0.0
         self.update()
 
+    def _repr_mimebundle_(self, **kwargs):
+        # Without a widget frontend (GitHub, nbconvert): the last frame and a line saying how
+        # to get the live dashboard.
+        bundle = super()._repr_mimebundle_(**kwargs)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            data["text/plain"] = ("Spectrum dashboard (run the notebook in Jupyter to use the "
+                                  "controls). " + html.unescape(
+                                      re.sub("<[^>]+>", "", self.status.value)))
+            data["image/png"] = base64.b64encode(self.image.value).decode()
+        return bundle
+
     def _cache(self, init: str, width: int, seed: int) -> iso.DrawCache:
         key = (init, width, seed)
         if key not in self._caches:
@@ -130,15 +144,15 @@ class SpectrumDashboard(W.VBox):
             v["activation"], v["depth"], v["q_star"])
         text = describe(this_sp)
         name = {"gaussian": "Gaussian", "orthogonal": "orthogonal"}
-        self.artists.lines["this init"].set_label(f"{name[v['init']]} (this init)")
-        self.artists.lines["the other init"].set_label(f"{name[other]} (same setting)")
-        self.artists.update({"this init": this_sp.lam, "the other init": other_sp.lam})
-        self.ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
+        self.artists.update({"this init": this_sp.lam, "the other init": other_sp.lam},
+                            names={"this init": f"{name[v['init']]} (this init)",
+                                   "the other init": f"{name[other]} (same setting)"})
         self.ax.set_title(f"{_LABELS[v['activation']]}, depth {v['depth']}, width {v['width']}, "
                           f"q* = {_q_label(v['q_star'])}", fontsize=12)
-        self.caption.set_text(f"variance of lambda: {name[v['init']]} {this_sp.variance:.3g}, "
-                              f"{name[other]} {other_sp.variance:.3g}; theory "
-                              f"{theory_variance(this_sp):.3g} and {theory_variance(other_sp):.3g}.")
+        self.caption.set_text(
+            f"variance of lambda: {name[v['init']]} {_num(this_sp.variance)}, {name[other]} "
+            f"{_num(other_sp.variance)}; theory {_num(theory_variance(this_sp))} and "
+            f"{_num(theory_variance(other_sp))}.")
         self.status.value = f"<span style='font-size:110%'>{html.escape(text)}</span>"
         self.figure.canvas.draw()
         buf = io.BytesIO()
@@ -146,6 +160,11 @@ class SpectrumDashboard(W.VBox):
             buf, format="png", compress_level=1)
         self.image.value = buf.getvalue()
         self.last_seconds = time.perf_counter() - t0
+
+
+def _num(v: float) -> str:
+    """3 significant digits; 0 for what is zero up to rounding (an exact isometry)."""
+    return f"{v:.3g}" if abs(v) > 1e-12 else "0"
 
 
 def theory_variance(sp: iso.Spectrum) -> float:
@@ -161,14 +180,15 @@ def describe(sp: iso.Spectrum) -> str:
         return "The Jacobian overflowed (inf or nan): no spectrum to show."
     cond = sp.condition()
     th = theory_variance(sp)
-    zeros = int((sp.singular_values <= 1e-10 * sp.singular_values.max()).sum())
-    zero_text = (f" {zeros} of {sp.width} singular values are (numerically) zero."
-                 if zeros else "")
+    zeros = int((sp.singular_values <= 1e-8 * sp.singular_values.max()).sum())
+    zero_text = (f" {zeros} of {sp.width} singular values lie below 1e-8 of the largest (zero, "
+                 "or too small to resolve in floating point)." if zeros else "")
+    sb2 = f"{sp.sigma_b2:.2g}" if sp.sigma_b2 > 1e-12 else "0 (below 1e-12)"
     return (f"{_LABELS[sp.activation]}, {sp.init}, depth {sp.depth} at the critical point "
-            f"sigma_w^2 = {sp.sigma_w2:.3f}, sigma_b^2 = {sp.sigma_b2:.2g} (q* = {sp.q_star:g}): "
-            f"the largest singular value is {cond:.3g}x the smallest non-zero one; the largest "
-            f"lambda is {sp.max_lam:.3g} times the mean, the variance of lambda {sp.variance:.3g} "
-            f"(theory {th:.3g}).{zero_text}")
+            f"sigma_w^2 = {sp.sigma_w2:.3f}, sigma_b^2 = {sb2} (q* = {_q_label(sp.q_star)}): "
+            f"the largest singular value is {cond:.3g}x the smallest resolved one; the largest "
+            f"lambda is {sp.max_lam:.3g} times the mean, the variance of lambda "
+            f"{_num(sp.variance)} (theory {_num(th)}).{zero_text}")
 
 
 def spectrum_dashboard(*, activation: str = "tanh", init: str = "orthogonal", depth: int = 32,

@@ -193,8 +193,9 @@ class Spectrum:
         """Largest singular value (not normalized)."""
         return float(self.singular_values.max())
 
-    def condition(self, rtol: float = 1e-10) -> float:
-        """Largest over smallest non-zero singular value (non-zero: above rtol x the largest)."""
+    def condition(self, rtol: float = 1e-8) -> float:
+        """Largest over smallest resolved singular value (above rtol x the largest: the product
+        of L layers is computed to about L n 1e-16 of its largest singular value)."""
         s = self.singular_values
         nz = s[s > rtol * s.max()]
         return float(nz.max() / nz.min()) if nz.size else float("inf")
@@ -366,3 +367,62 @@ class DrawCache:
         sv = (np.linalg.svd(J, compute_uv=False) if np.isfinite(J).all()
               else np.full(self.width, np.nan))
         return Spectrum(sv, key, self.init, depth, self.width, cp.sigma_w2, cp.sigma_b2, q_star)
+
+
+def finite_difference_jacobian(weights: list[Array], biases: list[Array] | None, activation: str,
+                               x: Array, eps: float = 1e-6) -> Array:
+    """dh_L/dh_0 by central differences, one input direction at a time (a reference for `jacobian`)."""
+    eps = check_real("eps", eps, min=0, include_min=False)
+    x = np.asarray(x, dtype=np.float64)
+    E = np.eye(x.shape[0]) * eps
+    plus = forward(weights, biases, activation, x + E)     # row i: x + eps e_i
+    minus = forward(weights, biases, activation, x - E)
+    return ((plus - minus) / (2 * eps)).T
+
+
+# ------------------------------------------------------------------ drawing orthogonal matrices
+
+
+def qr_orthogonal(rows: int, cols: int, *, rng: np.random.Generator,
+                  sign_fix: bool = True) -> Array:
+    """A (rows, cols) matrix with orthonormal columns (rows >= cols) or rows, by QR of a Gaussian.
+
+    With sign_fix (torch.nn.init.orthogonal_, Keras Orthogonal, Mezzadri 2007) the columns of Q
+    are multiplied by the signs of R's diagonal, which makes Q Haar-distributed; without it Q
+    inherits the sign convention of the QR routine and is not."""
+    rows, cols = check_int("rows", rows, min=1), check_int("cols", cols, min=1)
+    check_rng("rng", rng)
+    big, small = max(rows, cols), min(rows, cols)
+    Q, R = np.linalg.qr(rng.standard_normal((big, small)))
+    if sign_fix:
+        Q = Q * np.where(np.diag(R) < 0, -1.0, 1.0)
+    return Q if rows >= cols else Q.T
+
+
+def delta_orthogonal(k: int, c_in: int, c_out: int, *, rng: np.random.Generator,
+                     gain: float = 1.0) -> Array:
+    """Delta-orthogonal 1-D conv kernel (k, c_in, c_out) (Xiao et al. 2018): zero except the centre tap.
+
+    The centre tap is gain x an orthogonal (c_in, c_out) matrix with orthonormal rows, so it
+    needs c_out >= c_in; k must be odd (a centre)."""
+    k = check_int("k", k, min=1)
+    if k % 2 == 0:
+        raise ValueError(f"k (kernel size) must be odd so that the kernel has a centre, got {k}")
+    c_in, c_out = check_int("c_in", c_in, min=1), check_int("c_out", c_out, min=1)
+    if c_out < c_in:
+        raise ValueError(f"c_out must be >= c_in for an isometry (orthonormal rows), got "
+                         f"c_in={c_in}, c_out={c_out}")
+    gain = check_real("gain", gain, min=0)
+    K = np.zeros((k, c_in, c_out))
+    K[k // 2] = gain * qr_orthogonal(c_in, c_out, rng=rng)
+    return K
+
+
+def conv1d_circular(x: Array, K: Array) -> Array:
+    """A 1-D convolution with circular padding: x (length, c_in), K (k, c_in, c_out) -> (length, c_out)."""
+    x, K = np.asarray(x, dtype=np.float64), np.asarray(K, dtype=np.float64)
+    if x.ndim != 2 or K.ndim != 3 or K.shape[1] != x.shape[1]:
+        raise ValueError(f"x must be (length, c_in) and K (k, c_in, c_out) with the same c_in, "
+                         f"got {x.shape} and {K.shape}")
+    k = K.shape[0]
+    return sum(np.roll(x, k // 2 - j, axis=0) @ K[j] for j in range(k))

@@ -13,7 +13,11 @@ from matplotlib.figure import Figure, FigureBase
 
 from .style import FIG_W, FONT, LINE, LINE_COLORS, MARKER, MARKERS, SMALL, TITLE, add_caption
 
-_BINS = np.linspace(-6.0, 3.0, 91)  # log10 lambda from 1e-6 to 1e3, 0.1 wide
+# log10 lambda from 1e-16 to 1e3 in half decades, with lambda = 1 at a bin centre. Below
+# 1e-16 the singular values (1e-8 of the largest) are near the rounding of the SVD.
+LOG_MIN, LOG_MAX, BIN = -16.0, 3.0, 0.5
+DENSITY_FLOOR = 1e-3  # the log y axis starts here (one value in 2,000 per half decade)
+_BINS = np.arange(LOG_MIN - BIN / 2, LOG_MAX + BIN, BIN)
 
 
 def _figure(fig: FigureBase | None, size: tuple[float, float]) -> FigureBase:
@@ -38,14 +42,20 @@ def _axes_style(ax, xlabel: str, ylabel: str) -> None:
     ax.grid(True, alpha=0.25, linewidth=0.8)
 
 
-def log_density(lam: np.ndarray, bins: np.ndarray = _BINS) -> tuple[np.ndarray, np.ndarray]:
-    """(bin centres, density per unit of log10 lambda) of the positive finite values of lam."""
+def log_density(lam: np.ndarray, bins: np.ndarray = _BINS
+                ) -> tuple[np.ndarray, np.ndarray, float]:
+    """(bin centres, density per decade of lambda, fraction below the first bin).
+
+    The density is normalized by all values, so the fraction below the range (zeros included:
+    ReLU's exact zeros, and values lost to rounding) is what the curve's area lacks."""
     lam = np.asarray(lam, dtype=np.float64).ravel()
-    lam = lam[np.isfinite(lam) & (lam > 0)]
-    x = np.clip(np.log10(lam), bins[0], bins[-1]) if lam.size else lam
-    counts, _ = np.histogram(x, bins=bins)
-    total = max(np.asarray(lam).size, 1)
-    return 0.5 * (bins[1:] + bins[:-1]), counts / (total * np.diff(bins))
+    lam = lam[np.isfinite(lam)]
+    total = max(lam.size, 1)
+    with np.errstate(divide="ignore"):
+        x = np.log10(lam[lam > 0])
+    below = float((lam.size - x.size + np.count_nonzero(x < bins[0])) / total)
+    counts, _ = np.histogram(np.minimum(x, bins[-1] - 1e-9), bins=bins)
+    return 0.5 * (bins[1:] + bins[:-1]), counts / (total * np.diff(bins)), below
 
 
 class SpectrumArtists:
@@ -63,19 +73,28 @@ class SpectrumArtists:
         self.one = ax.axvline(0.0, color="#444444", linestyle=":", linewidth=1.5,
                               label=r"$\lambda = 1$ (isometry)")
         _axes_style(ax, r"$\log_{10}\lambda$, $\lambda$ = squared singular value / mean",
-                    "density")
+                    "density per decade")
         ax.set_xlim(_BINS[0], _BINS[-1])
+        ax.set_yscale("log")
+        self.labels = list(labels)
         ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
 
-    def update(self, lams: Mapping[str, np.ndarray]) -> None:
-        """Set each label's curve from its lambda values and rescale y to the highest peak."""
-        top = 0.0
+    def update(self, lams: Mapping[str, np.ndarray], names: Mapping[str, str] | None = None
+               ) -> dict[str, float]:
+        """Set each curve from its lambda values, label it with the fraction below 1e-16
+        (zeros included); return those fractions."""
+        below = {}
         for label, lam in lams.items():
-            x, d = log_density(lam)
-            self.lines[label].set_data(x, d)
-            top = max(top, float(d.max()) if d.size else 0.0)
-        # y limit in coarse steps, so small changes keep the axes (and a blit) unchanged
-        self.ax.set_ylim(0.0, max(1.0, float(np.ceil(top * 1.1))))
+            x, d, below[label] = log_density(lam)
+            self.lines[label].set_data(x, np.where(d > 0, d, np.nan))
+            name = (names or {}).get(label, label)
+            self.lines[label].set_label(f"{name} ({below[label]:.0%} below 1e-16)"
+                                        if below[label] >= 0.005 else name)
+        # empty bins are not drawn on the log axis; the limits are fixed, so every frame
+        # of a dashboard has the same axes
+        self.ax.set_ylim(DENSITY_FLOOR, 1.0 / BIN * 1.5)
+        self.ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
+        return below
 
 
 def spectrum_hist(panels: Mapping[str, Mapping[str, np.ndarray]], *, title: str | None = None,
@@ -93,9 +112,10 @@ def spectrum_hist(panels: Mapping[str, Mapping[str, np.ndarray]], *, title: str 
         art = SpectrumArtists(ax, list(lams), styles=styles)
         art.update(lams)
         ax.set_title(name, fontsize=FONT)
-        if k:
-            ax.get_legend().remove() if ax.get_legend() else None
+        if k % cols:
             ax.set_ylabel("")
+        if k < n - cols:
+            ax.set_xlabel("")
     if title:
         fig.suptitle(title, fontsize=TITLE)
     if caption:
@@ -107,7 +127,7 @@ def depth_plot(depths: Sequence[int], measured: Mapping[str, np.ndarray], *,
                theory: Mapping[str, np.ndarray] | None = None, ylabel: str,
                xlabel: str = "depth L", logy: bool = True, title: str | None = None,
                caption: str | None = None, budget: float | None = None,
-               fig: FigureBase | None = None) -> FigureBase:
+               legend_loc: str = "upper left", fig: FigureBase | None = None) -> FigureBase:
     """Per label: the median over draws/seeds against depth with the min-max band; theory dashed.
 
     `measured[label]` has shape (n_depths, n_draws); nan marks a run that never arrived
@@ -129,7 +149,7 @@ def depth_plot(depths: Sequence[int], measured: Mapping[str, np.ndarray], *,
             hi = np.array([np.max(r[np.isfinite(r)]) if np.any(np.isfinite(r)) else np.nan
                            for r in v])
         ax.plot(d, med, "-", marker=MARKERS[i % len(MARKERS)], color=color, linewidth=LINE,
-                markersize=MARKER, label=f"{label} (median, min-max band)")
+                markersize=MARKER, label=label)
         ax.fill_between(d, lo, hi, color=color, alpha=0.2, linewidth=0)
         if budget is not None and (~ok).any():
             never = (~ok).sum(axis=1)
@@ -142,7 +162,9 @@ def depth_plot(depths: Sequence[int], measured: Mapping[str, np.ndarray], *,
                             xytext=(0, 9), ha="center", fontsize=SMALL, color=color)
         if theory is not None and label in theory:
             ax.plot(d, np.asarray(theory[label], dtype=float), "--", color=color,
-                    linewidth=LINE - 0.4, label=f"{label}: theory")
+                    linewidth=LINE - 0.4)
+    if theory:
+        ax.plot([], [], "--", color="#444444", linewidth=LINE - 0.4, label="theory (dashed)")
     if budget is not None:
         ax.axhline(budget, color="#444444", linestyle=":", linewidth=1.5)
     ax.set_xscale("log", base=2)
@@ -151,7 +173,8 @@ def depth_plot(depths: Sequence[int], measured: Mapping[str, np.ndarray], *,
     if logy:
         ax.set_yscale("log")
     _axes_style(ax, xlabel, ylabel)
-    ax.legend(fontsize=SMALL, framealpha=0.85)
+    ax.legend(fontsize=SMALL, framealpha=0.85, loc=legend_loc,
+              ncols=2 if len(measured) > 3 else 1)
     if title:
         fig.suptitle(title, fontsize=TITLE)
     if caption:
