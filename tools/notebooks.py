@@ -76,6 +76,7 @@ SERIES = (
     "05_training_experiments.ipynb",
     "06_explorer.ipynb",
     "07_relu_he_frameworks.ipynb",
+    "08_orthogonal_isometry.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"
