@@ -347,6 +347,50 @@ def test_vanishing_network_underflow_is_reported():
     assert s.forward_overflow is None and "vanish below float precision" in s.summary()
 
 
+def test_float_range_is_one_verdict_on_the_shown_numbers():
+    """issue 20's example: every entry stays finite, but E[h_l²] (forward) and Var[dL/dh_l]
+    (backward) pass 1.8e308. The verdict names both, from the layers where the arrays turn
+    inf, and summary() prints exactly it."""
+    net = MLP([256] * 101, activation="linear", init="normal", std=3, seed=0)  # x 2304 per layer
+    s = layer_stats(net, batch=64, rng=np.random.default_rng(0))
+    v = s.float_range
+    bad_h = np.flatnonzero(~np.isfinite(s.h_m2))
+    bad_g = np.flatnonzero(~np.isfinite(s.grad_h_var))
+    # 2304**l passes 1.8e308 near l = 308.3 / 3.36 = 91.7; going down from 100, at 100 - 91
+    assert v.forward.moment_overflow == bad_h[0] + 1 and 88 <= v.forward.moment_overflow <= 94
+    assert v.backward.moment_overflow == bad_g[-1] and 6 <= v.backward.moment_overflow <= 12
+    assert (v.forward.entries_overflow, v.backward.entries_overflow) == (None, None)
+    assert (s.forward_overflow, s.backward_overflow) == (None, None)
+    assert not v.ok() and s.summary() == v.text()
+    text = s.summary()
+    assert f"E[h_l²] overflows (too large for float64: inf) from layer {bad_h[0] + 1}" in text
+    assert f"Var[dL/dh_l] overflows (too large for float64: inf) from layer {bad_g[-1]} down" in text
+    assert "themselves stay finite" in text and "all values finite" not in text
+    # float32 entries overflow while their float64 moments are finite: one phrase each
+    f32 = layer_stats(MLP([100] * 61, activation="linear", init="normal", std=1.0, seed=0,
+                          dtype=np.float32), batch=16, rng=np.random.default_rng(0))
+    assert f32.summary() == (f"activations overflow (inf/nan) from layer {f32.forward_overflow}; "
+                             "gradients dL/dh overflow (inf/nan) from layer "
+                             f"{f32.backward_overflow} down")
+    # entries above 1.3e154 in float64: the moment first, then the entries
+    deep = layer_stats(MLP([64] * 41, activation="linear", init="normal", std=1e8, seed=0),
+                       batch=16, rng=np.random.default_rng(0))
+    k = deep.forward_overflow
+    assert deep.float_range.forward.moment_overflow < k
+    assert f"stay finite up to layer {k - 1} (inf/nan from layer {k})" in deep.summary()
+    # a second moment below float64's smallest normal, entries still normal numbers
+    small = layer_stats(MLP([256] * 101, activation="linear", init="normal", std=1e-3, seed=0),
+                        batch=64, rng=np.random.default_rng(0))
+    w = small.float_range
+    assert w.forward.entries_underflow is None and w.forward.moment_underflow is not None
+    assert small.h_m2[w.forward.moment_underflow - 1] < 2.3e-308 <= small.h_m2[
+        w.forward.moment_underflow - 2]
+    assert "E[h_l²] underflows" in small.summary()
+    healthy = layer_stats(MLP([64] * 11, seed=0), batch=16, rng=np.random.default_rng(0))
+    assert healthy.float_range.ok()
+    assert healthy.summary() == "all values finite and above float precision"
+
+
 def test_moments_survive_huge_finite_values():
     x = np.array([1e200, -1e200, 3e200])
     mean, std, m2 = wi.moments(x)

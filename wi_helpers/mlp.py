@@ -194,8 +194,7 @@ class MLP:
         # a refused huge X costs nothing.
         X = check_array("X", X, finite=False, allow_empty=True)
         if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            hint = (" (a batch size? pass it as batch=..., e.g. layer_stats(net, batch=256, "
-                    "rng=rng))" if X.ndim == 0 else "")
+            hint = " (one number, not a batch of inputs)" if X.ndim == 0 else ""
             raise ValueError(f"X must have shape (batch, {self.sizes[0]}) to match sizes[0], "
                              f"got shape {X.shape}{hint}")
         if X.shape[0] < 1:
