@@ -111,6 +111,7 @@ class MLP:
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
         self.spec, self.sizes = spec, list(spec.sizes)
+        self._acts = tuple(spec.layer_activation(l) for l in range(spec.depth))
         itemsize = spec.dtype.itemsize
         # The weights are drawn in float64 before the cast: count that copy of the largest layer.
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
@@ -166,7 +167,7 @@ class MLP:
     @property
     def activations(self) -> list[Activation]:
         """The activation of each layer (the last one may be the output activation)."""
-        return [self.activation] * (self.depth - 1) + [self.output_activation]
+        return list(self._acts)
 
     def __repr__(self) -> str:
         return (f"MLP(sizes={self.sizes}, activation={self.activation.name!r}, "
@@ -205,7 +206,7 @@ class MLP:
         if X.dtype.kind == "f" and not np.isfinite(X).all():
             raise ValueError("X must be finite numbers, found nan or inf")
         self._check_params()
-        return X.astype(self.dtype, copy=False)
+        return X.astype(self.spec.dtype, copy=False)
 
     def _reusable_layers(self, reuse: "MLP | None", h: np.ndarray) -> int:
         """How many leading layers' z and h the last forward pass of `reuse` holds for this
@@ -239,7 +240,7 @@ class MLP:
         # An exploding network is part of the lesson: let values overflow to inf/nan
         # silently; statistics report from which layer on.
         with np.errstate(all="ignore"):
-            for W, b, act in zip(self.weights[done:], self.biases[done:], self.activations[done:]):
+            for W, b, act in zip(self.weights[done:], self.biases[done:], self._acts[done:]):
                 z = h @ W
                 z += b
                 h = act.fn(z)
@@ -267,7 +268,7 @@ class MLP:
         with W_l *before* it is yielded, so a consumer may change W_l at once (`sgd_step`).
         dL/dX (layer 0's) is skipped when input_grad=False: nothing needs it in training.
         """
-        gh, acts = grad_output, self.activations
+        gh, acts = grad_output, self._acts
         for l in reversed(range(self.depth)):
             # phi'(z) computed from the stored h where cheaper; then scaled in place
             gz = acts[l].deriv_from_output(self.z[l], self.h[l + 1])
