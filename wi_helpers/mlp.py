@@ -233,7 +233,15 @@ class MLP:
         biases, the same activation) instead of computed again; identical numbers, less time.
         """
         h = self._check_input(X)
-        done = self._reusable_layers(reuse, h)
+        return self._propagate(h, self._reusable_layers(reuse, h), reuse)
+
+    def forward_trusted(self, X: np.ndarray) -> np.ndarray:
+        """`forward` without its checks, for a caller that checked X and the parameters
+        once (`train`'s minibatches, cut from a checked X): the same numbers."""
+        return self._propagate(X.astype(self.spec.dtype, copy=False), 0, None)
+
+    def _propagate(self, h: np.ndarray, done: int, reuse: "MLP | None") -> np.ndarray:
+        """The forward pass from layer `done` on (the layers before it lent by `reuse`)."""
         self.z = reuse.z[:done] if done else []
         self.h = [h] + (reuse.h[1:done + 1] if done else [])
         h = self.h[-1]
@@ -308,7 +316,12 @@ class MLP:
         activation.
         """
         lr = check_real("lr", lr, min=0, include_min=False)
-        grad_output = self._check_grad_output(grad_output)
+        self.sgd_step_trusted(self._check_grad_output(grad_output), lr)
+
+    def sgd_step_trusted(self, grad_output: np.ndarray, lr: float) -> None:
+        """`sgd_step` without its checks, for a caller that made grad_output itself from the
+        last forward pass and checked lr once (`train`): the same numbers."""
+        grad_output = grad_output.astype(self.spec.dtype, copy=False)
         buffers = self._step_buffers
         if buffers is None or any(B.shape != W.shape or B.dtype != W.dtype
                                   for B, W in zip(buffers, self.weights)):
