@@ -14,7 +14,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from .activations import saturation_fraction
-from .mlp import MAX_BYTES, MLP, check_footprint
+from .mlp import MAX_BYTES, MLP, Gradients, check_footprint
 from .validation import check_bool, check_int, check_real, check_rng, is_int
 
 
@@ -203,12 +203,9 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     return m.mean, m.std, m.m2
 
 
-def _variance_of(m: _Moments) -> float:
-    return m.std * m.std  # a float product gives inf on overflow; ** would raise
-
-
 def _variance(x: np.ndarray) -> float:
-    return _variance_of(_moments(x))
+    m = _moments(x)
+    return m.std * m.std  # a float product gives inf on overflow; ** would raise
 
 
 def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
@@ -239,8 +236,11 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     out = net.forward(X, reuse=reuse)
     if grad_output is None:
         grad_output = rng.standard_normal(out.shape)
-    grads = net.backward(grad_output, weight_grads=weight_grads)
+    return _stats_of_pass(net, net.backward(grad_output, weight_grads=weight_grads))
 
+
+def _stats_of_pass(net: MLP, grads: Gradients) -> LayerStats:
+    """The statistics of the network's last forward pass and these gradients of it."""
     L = net.depth
     z_m = [_moments(z) for z in net.z]
     h_m = [_moments(h) for h in net.h[1:]]
@@ -259,10 +259,10 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
         h_mean=column(h_m, "mean"), h_std=column(h_m, "std"), h_m2=column(h_m, "m2"),
         saturation=np.array([saturation_fraction(act, z, h) for act, z, h
                              in zip(net.activations, net.z, net.h[1:])]),
-        grad_h_var=np.array([_variance_of(m) for m in gh_m]),
+        grad_h_var=np.array([m.std * m.std for m in gh_m]),  # a product: inf, never raises
         grad_z_var=np.array([_variance(g) for g in grads.z]),
-        grad_W_var=(np.array([_variance(g) for g in grads.W]) if weight_grads
-                    else np.full(L, np.nan)),
+        grad_W_var=(np.full(L, np.nan) if grads.W[0] is None
+                    else np.array([_variance(g) for g in grads.W])),
         forward_overflow=forward_overflow,
         forward_underflow=first_where((l + 1, underflows(h_m[l])) for l in range(L)),
         backward_overflow=first_where((l, not gh_m[l].finite) for l in range(L, -1, -1)),

@@ -331,6 +331,31 @@ def _sgd_step(net: MLP, Xb: np.ndarray, yb: np.ndarray, lr: float) -> float:
     return loss
 
 
+def _check_net(net: object) -> None:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    if net.output_activation.name != "linear":
+        raise ValueError("net must have output_activation='linear' (its outputs are the softmax's "
+                         f"logits), got output_activation={net.output_activation.name!r}")
+    if net.depth < 2:
+        raise ValueError(f"net must have at least one hidden layer, got sizes={net.sizes}")
+
+
+def _fresh_recorder(recorder: Recorder | None, net: MLP, X_test: np.ndarray,
+                    y_test: np.ndarray) -> Recorder:
+    """The given recorder, checked unused and matching the network, or the default one
+    (the first N_MONITOR test examples)."""
+    if recorder is None:
+        return Recorder(X_test[:N_MONITOR], y_test[:N_MONITOR])
+    if recorder.rows:
+        raise ValueError(f"recorder already holds {len(recorder.rows)} records: use a fresh "
+                         "Recorder for each run")
+    if recorder.X.shape[1] != net.sizes[0]:
+        raise ValueError(f"recorder's monitoring batch has {recorder.X.shape[1]} inputs, "
+                         f"the network expects {net.sizes[0]}")
+    return recorder
+
+
 def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test: np.ndarray,
           lr: float, batch_size: int = 10, n_updates: int, rng: np.random.Generator,
           record_every: int | None = None, recorder: Recorder | None = None,
@@ -344,13 +369,7 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     n_updates // 50). A KeyboardInterrupt (the stop button) ends training cleanly and
     returns what was recorded so far, with `interrupted=True`.
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    if net.output_activation.name != "linear":
-        raise ValueError("net must have output_activation='linear' (its outputs are the softmax's "
-                         f"logits), got output_activation={net.output_activation.name!r}")
-    if net.depth < 2:
-        raise ValueError(f"net must have at least one hidden layer, got sizes={net.sizes}")
+    _check_net(net)
     lr = check_real("lr", lr, min=0, include_min=False)
     batch_size = check_int("batch_size", batch_size, min=1)
     n_updates = check_int("n_updates", n_updates, min=1)
@@ -367,14 +386,7 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     if batch_size > X.shape[0]:
         raise ValueError(f"batch_size must be at most the number of training examples "
                          f"({X.shape[0]}), got {batch_size}")
-    if recorder is None:
-        recorder = Recorder(X_test[:N_MONITOR], y_test[:N_MONITOR])
-    elif recorder.rows:
-        raise ValueError(f"recorder already holds {len(recorder.rows)} records: use a fresh "
-                         "Recorder for each run")
-    elif recorder.X.shape[1] != net.sizes[0]:
-        raise ValueError(f"recorder's monitoring batch has {recorder.X.shape[1]} inputs, "
-                         f"the network expects {net.sizes[0]}")
+    recorder = _fresh_recorder(recorder, net, X_test, y_test)
     X = X.astype(net.dtype, copy=False)  # once, not per minibatch
 
     eval_update, test_error, eval_loss = [], [], []
