@@ -124,20 +124,17 @@ class FloatVerdict:
             if r.entries_overflow == r.moment_overflow:
                 parts.append(f"{entries} overflow (inf/nan) from layer {r.moment_overflow}{where}")
             else:
-                last = (None if r.entries_overflow is None
-                        else r.entries_overflow + (1 if down else -1))
-                parts.append(f"{moment} overflows (too large for float64: inf) from layer "
-                             f"{r.moment_overflow}{where}, while the {entries} themselves "
-                             + ("stay finite" if last is None else
-                                f"stay finite {'down' if down else 'up'} to layer {last} "
-                                f"(inf/nan from layer {r.entries_overflow}{where})"))
+                rest = (f"; the {entries} themselves stay finite)" if r.entries_overflow is None
+                        else f"), the {entries} themselves from layer {r.entries_overflow}{where}")
+                parts.append(f"{moment} overflows from layer {r.moment_overflow}{where} (beyond "
+                             f"float64's {_MAX64:.1e}{rest}")
         if r.entries_underflow is not None:
             parts.append(f"{entries} vanish below float precision (all below {self.tiny:.1e}) "
                          f"from layer {r.entries_underflow}{where}")
         elif r.moment_underflow is not None:
-            parts.append(f"{moment} underflows (below {_TINY64:.1e}, the smallest normal "
-                         f"float64) from layer {r.moment_underflow}{where}, while the {entries} "
-                         "themselves are still normal numbers")
+            parts.append(f"{moment} underflows from layer {r.moment_underflow}{where} (below "
+                         f"float64's {_TINY64:.1e}; the {entries} themselves are still normal "
+                         "numbers)")
         return parts
 
     def text(self) -> str:
@@ -148,7 +145,8 @@ class FloatVerdict:
         return "; ".join(parts) if parts else "all values finite and above float precision"
 
 
-_TINY64 = float(np.finfo(np.float64).tiny)  # the moments are computed in float64
+# the moments are computed in float64
+_TINY64, _MAX64 = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
 
 # Within these bounds on max|x| the squares are summed as they are: none can overflow (a sum
 # of at most ~1e8 squares below 1e200), and squares that underflow to 0 are below 1e-308,
