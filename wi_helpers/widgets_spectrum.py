@@ -94,7 +94,11 @@ class SpectrumDashboard(W.VBox):
                                        styles=["-", "--"])
         self.artists.lines["the other init"].set_color("#999999")
         self.caption = self.figure.text(0.5, 0.015, " ", ha="center", va="bottom",
-                                        fontsize=SMALL, color="#333333", wrap=True)
+                                        fontsize=SMALL, color="#333333")
+        self.ax.set_title("Squared singular values of J over their mean (lambda)", fontsize=12)
+        for artist in (*self.artists.lines.values(), self.caption):
+            artist.set_animated(True)
+        self._backgrounds: dict[str, object] = {}
         self.image = W.Image(format="png")
         self.image.add_class("wi-figure")
         self._caches: dict[tuple, iso.DrawCache] = {}
@@ -144,22 +148,39 @@ class SpectrumDashboard(W.VBox):
             v["activation"], v["depth"], v["q_star"])
         text = describe(this_sp)
         name = {"gaussian": "Gaussian", "orthogonal": "orthogonal"}
-        self.artists.update({"this init": this_sp.lam, "the other init": other_sp.lam},
-                            names={"this init": f"{name[v['init']]} (this init)",
-                                   "the other init": f"{name[other]} (same setting)"})
-        self.ax.set_title(f"{_LABELS[v['activation']]}, depth {v['depth']}, width {v['width']}, "
-                          f"q* = {_q_label(v['q_star'])}", fontsize=12)
+        below = self.artists.update({"this init": this_sp.lam, "the other init": other_sp.lam},
+                                    legend=False)
         self.caption.set_text(
-            f"variance of lambda: {name[v['init']]} {_num(this_sp.variance)}, {name[other]} "
-            f"{_num(other_sp.variance)}; theory {_num(theory_variance(this_sp))} and "
-            f"{_num(theory_variance(other_sp))}.")
+            f"{_LABELS[v['activation']]}, depth {v['depth']}, width {v['width']}, q* = "
+            f"{_q_label(v['q_star'])}. Variance of lambda: {name[v['init']]} "
+            f"{_num(this_sp.variance)}, {name[other]} {_num(other_sp.variance)} (theory "
+            f"{_num(theory_variance(this_sp))} and {_num(theory_variance(other_sp))}).\n"
+            f"Below 1e-16 (zero, or lost to rounding; not drawn): {name[v['init']]} "
+            f"{below['this init']:.0%}, {name[other]} {below['the other init']:.0%}.")
         self.status.value = f"<span style='font-size:110%'>{html.escape(text)}</span>"
-        self.figure.canvas.draw()
+        self._draw(v["init"], name[v["init"]], name[other])
         buf = io.BytesIO()
         Image.fromarray(np.asarray(self.figure.canvas.buffer_rgba())).save(
             buf, format="png", compress_level=1)
         self.image.value = buf.getvalue()
         self.last_seconds = time.perf_counter() - t0
+
+
+    def _draw(self, key: str, this_name: str, other_name: str) -> None:
+        # Blitting: the axes, ticks and legend depend only on which init is "this" one, so a
+        # full draw happens once per legend (two in all); every other frame restores that
+        # background and draws the two curves and the caption on it.
+        canvas = self.figure.canvas
+        if key not in self._backgrounds:
+            self.artists.lines["this init"].set_label(f"{this_name} (this init)")
+            self.artists.lines["the other init"].set_label(f"{other_name} (same setting)")
+            self.ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
+            canvas.draw()  # the animated artists are left out of a full draw
+            self._backgrounds[key] = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._backgrounds[key])
+        for line in self.artists.lines.values():
+            self.ax.draw_artist(line)
+        self.figure.draw_artist(self.caption)
 
 
 def _num(v: float) -> str:

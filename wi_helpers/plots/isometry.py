@@ -79,21 +79,24 @@ class SpectrumArtists:
         self.labels = list(labels)
         ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
 
-    def update(self, lams: Mapping[str, np.ndarray], names: Mapping[str, str] | None = None
-               ) -> dict[str, float]:
+    def update(self, lams: Mapping[str, np.ndarray], names: Mapping[str, str] | None = None,
+               *, legend: bool = True) -> dict[str, float]:
         """Set each curve from its lambda values, label it with the fraction below 1e-16
-        (zeros included); return those fractions."""
+        (zeros included) unless legend=False (the legend then stays as it is); return those
+        fractions."""
         below = {}
         for label, lam in lams.items():
             x, d, below[label] = log_density(lam)
             self.lines[label].set_data(x, np.where(d > 0, d, np.nan))
-            name = (names or {}).get(label, label)
-            self.lines[label].set_label(f"{name} ({below[label]:.0%} below 1e-16)"
-                                        if below[label] >= 0.005 else name)
+            if legend:
+                name = (names or {}).get(label, label)
+                self.lines[label].set_label(f"{name} ({below[label]:.0%} below 1e-16)"
+                                            if below[label] >= 0.005 else name)
         # empty bins are not drawn on the log axis; the limits are fixed, so every frame
         # of a dashboard has the same axes
         self.ax.set_ylim(DENSITY_FLOOR, 1.0 / BIN * 1.5)
-        self.ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
+        if legend:
+            self.ax.legend(fontsize=SMALL, framealpha=0.85, loc="upper left")
         return below
 
 
