@@ -286,6 +286,8 @@ def test_bad_input_is_refused_with_a_clear_message():
         iso.teacher_task(4, 8, rng=0)
     with pytest.raises(ValueError, match="q_star"):
         iso.critical_point("tanh", 0.0)
+    with pytest.raises(ValueError, match="fan_in 3"):
+        iso.jacobian([np.ones((2, 4)), np.ones((3, 2))], None, "tanh", np.ones(2))
     with pytest.raises(ValueError, match="sigma_w2 and sigma_b2"):
         iso.network_spectrum("tanh", "gaussian", 2, 4, rng=rng, sigma_w2=1.0)
 

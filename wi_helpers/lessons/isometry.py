@@ -25,6 +25,7 @@ import numpy as np
 
 from ..activations import get_activation
 from ..init import init_weights
+from ..mlp import MLP
 from ..theory import gaussian_expectation, gaussian_expectations
 from ..validation import check_choice, check_int, check_real, check_rng
 
@@ -128,6 +129,22 @@ def draw_weights(init: str, width: int, depth: int, sigma_w2: float, *,
             for _ in range(depth)]
 
 
+def check_layers(weights: object) -> list[Array]:
+    """Check that `weights` is a non-empty list of 2-D arrays whose shapes chain
+    ((n0, n1), (n1, n2), ...); return it."""
+    if not isinstance(weights, (list, tuple)) or not weights:
+        raise ValueError("weights must be a non-empty list of (fan_in, fan_out) matrices, "
+                         f"got {type(weights).__name__}")
+    for l, W in enumerate(weights):
+        if np.ndim(W) != 2:
+            raise ValueError(f"weights[{l}] must be a 2-D (fan_in, fan_out) matrix, got shape "
+                             f"{np.shape(W)}")
+        if l and np.shape(W)[0] != np.shape(weights[l - 1])[1]:
+            raise ValueError(f"weights[{l}] has fan_in {np.shape(W)[0]}, but weights[{l - 1}] "
+                             f"has fan_out {np.shape(weights[l - 1])[1]}")
+    return list(weights)
+
+
 def jacobian(weights: list[Array], biases: list[Array] | None, activation: str,
              x: Array) -> Array:
     """The end-to-end Jacobian dh_L/dh_0 at one input x (shape (fan_out_L, fan_in_1)).
@@ -135,6 +152,7 @@ def jacobian(weights: list[Array], biases: list[Array] | None, activation: str,
     J = D_L W_L^T ... D_1 W_1^T, accumulated as its transpose A = W_1 D_1 ... W_L D_L (one
     matrix product per layer, each D_l a column scaling)."""
     phi, dphi = activation_pair(activation)
+    check_layers(weights)
     x = np.asarray(x, dtype=np.float64)
     if x.ndim != 1 or x.shape[0] != weights[0].shape[0]:
         raise ValueError(f"x must be one input of length {weights[0].shape[0]}, got shape {x.shape}")
@@ -153,6 +171,7 @@ def jacobian(weights: list[Array], biases: list[Array] | None, activation: str,
 def forward(weights: list[Array], biases: list[Array] | None, activation: str, x: Array) -> Array:
     """The output h_L of the network at x (one input or a batch of rows)."""
     phi, _ = activation_pair(activation)
+    check_layers(weights)
     h = np.asarray(x, dtype=np.float64)
     for l, W in enumerate(weights):
         h = phi(h @ W + (0.0 if biases is None else biases[l]))
@@ -299,13 +318,12 @@ def train_deep_linear(weights: list[Array], X: Array, Y: Array, *, lr: float, ma
     return hit, np.array(losses)
 
 
-def train_regression(net, X: Array, Y: Array, *, lr: float, max_steps: int,
+def train_regression(net: MLP, X: Array, Y: Array, *, lr: float, max_steps: int,
                      threshold: float = 0.0) -> tuple[int | None, Array]:
     """Full-batch gradient descent of an MLP on Loss = ||net(X) - Y||^2 / (2n).
 
     Returns (the first step with loss <= threshold x the initial loss, or None; the loss
     before each step). With threshold 0 it runs all max_steps steps."""
-    from ..mlp import MLP  # the core network: a deep tanh MLP trained on the teacher task
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
     lr = check_real("lr", lr, min=0, include_min=False)
