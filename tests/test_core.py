@@ -493,8 +493,11 @@ def _modules(paths) -> list[str]:
                   for p in paths)
 
 
+# widgets_*.py: dashboards of one notebook (widgets_spectrum.py, notebook 08), widget layer too
 NUMERICS = _modules(p for p in _PKG.rglob("*.py")
-                    if p.relative_to(_PKG).parts[0] not in ("plots", "widgets.py") and p.name != "__init__.py")
+                    if p.relative_to(_PKG).parts[0] not in ("plots", "widgets.py")
+                    and not p.relative_to(_PKG).parts[0].startswith("widgets_")
+                    and p.name != "__init__.py")
 PLOTS = _modules((_PKG / "plots").glob("*.py"))
 
 
