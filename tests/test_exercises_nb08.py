@@ -45,6 +45,6 @@ def test_trap_hints_name_the_slip():
 
 
 def test_answers_are_the_formulas():
-    assert nb08.isometric_depth(0.9) == 9
-    assert nb08.isometric_depth(0.5) == 1 and nb08.isometric_depth(0.5, limit=10) == 10
+    assert nb08._isometric_depth(0.9) == 9
+    assert nb08._isometric_depth(0.5) == 1 and nb08._isometric_depth(0.5, limit=10) == 10
     assert math.isclose(1 / (1 - nb08.P_EX2), 5.0)

@@ -16,7 +16,7 @@ P_EX2 = 0.8
 EXCESS_EX3, DEPTH_EX3 = 1.02, 50
 
 
-def isometric_depth(p: float, limit: float = 1.0) -> int:
+def _isometric_depth(p: float, limit: float = 1.0) -> int:
     """The greatest depth L with L (1/p - 1) <= limit (orthogonal weights)."""
     per_layer = spectrum_variance_theory(1, p, "orthogonal")
     # the small slack keeps 9 x (1/0.9 - 1) = 1.0000000000000002 on the right side of the limit
@@ -26,7 +26,7 @@ def isometric_depth(p: float, limit: float = 1.0) -> int:
 def check_isometric_depth(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
     """Ex. 1: the greatest depth of an orthogonal hard-tanh network at p = 0.9 with Var[lambda] <= 1."""
     return check_number(
-        answer, isometric_depth(P_EX1), name="isometric depth", atol=0.5,
+        answer, _isometric_depth(P_EX1), name="isometric depth", atol=0.5,
         show_answer=show_answer,
         hint="with orthogonal weights each layer adds 1/p - 1 to the variance of lambda; "
              "how many such terms fit below 1?",
