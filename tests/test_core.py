@@ -647,6 +647,11 @@ def test_spec_canonicalizes_names_once_and_is_hashable():
         MLP(net.spec)
     with pytest.raises(ValueError, match="std is required for scheme 'normal'"):
         NetworkSpec([4, 4], init="normal")
+    # relaxed: the options the scheme does not use are dropped, not refused
+    assert NetworkSpec.relaxed([4, 4], init="Xavier", std=0.3, fan_mode="fan_out") == NetworkSpec(
+        [4, 4])
+    assert NetworkSpec.relaxed([4, 4], init="normal", std=0.3).std == 0.3
+    assert NetworkSpec.relaxed([4, 4], init="he", fan_mode="fan_out").fan_mode == "fan_out"
 
 
 def test_spec_reserved_options_are_refused_until_implemented():

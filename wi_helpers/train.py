@@ -104,10 +104,6 @@ def error_rate(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
 # ------------------------------------------------------------------------- recorder
 
 
-def _hidden(net: MLP) -> int:
-    return net.depth - 1
-
-
 def _default_h_range(net: MLP) -> tuple[float, float] | None:
     act = net.activation
     if act.h_max is None:
@@ -182,7 +178,7 @@ class Recorder:
             # g is the gradient of the mean NLL; n*g that of the sum, whose dC/dz rows are
             # the per-example gradients dC_i/dz.
             grads = net.backward(g * n)
-        H = _hidden(net)
+        H = net.depth - 1  # hidden layers
         hs, gzs = net.h[1:H + 1], grads.z[:H]
         self._fix_edges(net, hs, gzs)
         with np.errstate(all="ignore"):
