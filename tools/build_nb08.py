@@ -1,6 +1,11 @@
 """Write notebooks/08_orthogonal_isometry.ipynb from the cell sources below (unexecuted).
 
-    python tools/build_nb08.py && python tools/notebooks.py run --force 08_orthogonal_isometry.ipynb
+    python tools/build_nb08.py
+    python tools/notebooks.py run --force 08_orthogonal_isometry.ipynb
+
+It wrote the notebook's first version and refuses code lines over 88 characters and cells
+ending in a bare claim(...). It overwrites the notebook: once the .ipynb is edited directly,
+edit this file alike or stop using it.
 """
 from __future__ import annotations
 
