@@ -410,3 +410,11 @@ def test_notebook_links_its_references(path):
                      if c.cell_type == "markdown")
     assert re.search(r"^#+ *References", text, flags=re.M), f"{path.name}: no References section"
     assert re.search(r"\]\(https?://", text), f"{path.name}: References link no paper"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_links_the_glossary(path):
+    # the glossary appendix (English / 한국어) lives in notebooks/, where `make lab` serves it
+    assert (NOTEBOOK_DIR / "glossary.md").is_file()
+    assert any("](glossary.md" in c.source for c in nbtool.read_notebook(path).cells
+               if c.cell_type == "markdown"), f"{path.name} does not link glossary.md"
