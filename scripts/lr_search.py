@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one BLAS thread per process
@@ -89,11 +90,17 @@ def main(argv: list[str] | None = None) -> None:
                 for lr in LR_GRID]  # seed by seed: an interrupted search holds whole seeds
     todo = [j for j in all_jobs if len(stored(j[1], j[2])) <= j[3] or stored(j[1], j[2])[j[3]] is None]
 
+    resumed = len(todo) < len(all_jobs)
+    wall_before = doc["wall_seconds"].get(exp, 0) if resumed else 0
+    t_start = time.perf_counter()
+
     def save(job, result) -> None:
         _, name, lr, s = job
         row = stored(name, lr)
         row.extend([None] * (s + 1 - len(row)))
         row[s] = round(result[0], 3)
+        # the wall time so far, kept with every run: an interrupted search keeps it too
+        doc["wall_seconds"][exp] = round(wall_before + time.perf_counter() - t_start, 1)
         out_path.write_text(json.dumps(doc, indent=1) + "\n")
 
     wall = run_jobs(_job, todo, n_jobs=args.jobs, on_result=save, skipped=len(all_jobs) - len(todo),
@@ -102,7 +109,8 @@ def main(argv: list[str] | None = None) -> None:
               for name, by_lr in scores.items()}
     doc["chosen"][exp] = chosen
     doc["seeds"][exp] = args.seeds
-    doc["wall_seconds"][exp] = round(wall + doc["wall_seconds"].get(exp, 0) * (len(todo) < len(all_jobs)), 1)
+    doc["wall_seconds"][exp] = round(wall_before + wall, 1)  # summed over resumed calls
+    print(f"search wall time, all calls: {doc['wall_seconds'][exp]:.0f} s", flush=True)
     doc["command"][exp] = "python scripts/lr_search.py " + " ".join(sys.argv[1:] if argv is None else argv)
     out_path.write_text(json.dumps(doc, indent=1) + "\n")
     print(f"chosen ({args.mode}): {chosen}")

@@ -55,9 +55,9 @@ class Settings:
     n_updates: int
     n_train: int
     n_test: int
-    n_val: int                    # validation images: the learning-rate search scores on them
     record_every: int
     eval_every: int
+    n_val: int = 0                # validation images: the learning-rate search scores on them
     lr: float | None = None       # None: the per-setting rate of `LEARNING_RATES[mode]`
     batch_size: int = 10
     seed: int = 2010
@@ -297,11 +297,12 @@ class ProgressLine:
             from IPython import get_ipython
             from IPython.display import Pretty, display
             if get_ipython() is not None:
-                self._handle = display(Pretty(self._text()), display_id=True)
+                self._handle = display(Pretty(self.text()), display_id=True)
         except ImportError:
             pass
 
-    def _text(self) -> str:
+    def text(self) -> str:
+        """The line as it reads now."""
         return (f"trained {self.done} of {self.total} {self.what} "
                 f"({time.perf_counter() - self.t0:.0f} s)")
 
@@ -310,4 +311,4 @@ class ProgressLine:
         self.done += 1
         if self._handle is not None:
             from IPython.display import Pretty
-            self._handle.update(Pretty(self._text()))
+            self._handle.update(Pretty(self.text()))
