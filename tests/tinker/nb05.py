@@ -10,3 +10,11 @@ VARIANTS = {
          "fig2_settings = replace(FIG2_SETTINGS, lr=0.03, hidden=(96,) * 5, n_seeds=2)"),
     ],
 }
+# MODE = "long" retrains the 15 long runs here (12 minutes); a smaller long network checks
+# that path in seconds (the claims then describe another setting and print one line each).
+VARIANTS["long mode, a smaller long network"] = [
+    ('MODE = "short"', 'MODE = "long"'),
+    ('long_settings = SETTINGS["long"]',
+     'long_settings = replace(SETTINGS["long"], hidden=(32,) * 5, n_updates=2000, '
+     'n_train=3000, n_test=500, n_seeds=2)'),
+]
