@@ -104,7 +104,8 @@ def _draw(settings: Settings, with_validation: bool):
     X_test, y_test = make_shapeset(settings.n_test, rng=rng)
     if with_validation:  # drawn after the test set: training and test sets stay as they are
         if settings.n_val < 1:
-            raise ValueError(f"settings.n_val must be >= 1 for a validation set, got {settings.n_val}")
+            raise ValueError("settings.n_val must be >= 1 for a validation set, "
+                             f"got {settings.n_val}")
         X_test, y_test = make_shapeset(settings.n_val, rng=rng)
     if settings.centre:
         mean, std = input_statistics(X)  # training set only: the test set stays unseen
