@@ -325,8 +325,9 @@ def _use_progress(progress: bool | str, n_updates: int) -> bool:
 
 def _sgd_step(net: MLP, Xb: np.ndarray, yb: np.ndarray, lr: float) -> float:
     """One SGD update on the batch (Xb, yb); returns the batch's mean NLL before the update."""
-    loss, grad = _nll(net.forward(Xb), yb)
-    net.sgd_step(grad, lr)  # the gradients of MLP.backward, applied layer by layer
+    # train checked X, y, lr and the network once: the steps skip the checks
+    loss, grad = _nll(net.forward_trusted(Xb), yb)
+    net.sgd_step_trusted(grad, lr)  # the gradients of MLP.backward, applied layer by layer
     return loss
 
 
@@ -424,16 +425,8 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     if interrupted:
         note = (f"interrupted after {done} of {n_updates} updates; the history holds what was "
                 "recorded until then")
-        # The learning curve ends where training stopped, if that point is not measured yet.
-        if eval_update and eval_update[-1] != done:
-            try:
-                eval_update.append(done)
-                test_error.append(error_rate(net, X_test, y_test))
-                eval_loss.append(float(np.mean(loss_since_eval)) if loss_since_eval else float("nan"))
-            except KeyboardInterrupt:
-                del eval_update[len(test_error):]
-        n = min(len(eval_update), len(test_error), len(eval_loss))
-        eval_update, test_error, eval_loss = eval_update[:n], test_error[:n], eval_loss[:n]
+        eval_update, test_error, eval_loss = _end_of_curve(
+            net, X_test, y_test, done, eval_update, test_error, eval_loss, loss_since_eval)
     else:
         note = f"completed {done} updates"
     rec = recorder.arrays()
@@ -443,13 +436,27 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
         note=note, seconds=time.perf_counter() - t0,
         eval_update=np.array(eval_update, dtype=np.int64), test_error=np.array(test_error),
         eval_train_loss=np.array(eval_loss),
-        update=rec["update"], train_loss=rec["train_loss"], monitor_loss=rec["monitor_loss"],
-        monitor_error=rec["monitor_error"], h_mean=rec["h_mean"], h_std=rec["h_std"],
-        saturation=rec["saturation"],
-        percentiles=rec["percentiles"], h_percentiles=rec["h_percentiles"],
-        h_edges=rec["h_edges"], h_hist=rec["h_hist"], grad_edges=rec["grad_edges"],
-        grad_hist=rec["grad_hist"], grad_z_var=rec["grad_z_var"], grad_W_var=rec["grad_W_var"],
+        **{k: rec[k] for k in ("update", "train_loss", "monitor_loss", "monitor_error",
+                               "h_mean", "h_std", "saturation", "percentiles", "h_percentiles",
+                               "h_edges", "h_hist", "grad_edges", "grad_hist", "grad_z_var",
+                               "grad_W_var")},
     )
+
+
+def _end_of_curve(net: MLP, X_test: np.ndarray, y_test: np.ndarray, done: int,
+                  eval_update: list, test_error: list, eval_loss: list,
+                  loss_since_eval: list) -> tuple[list, list, list]:
+    """After an interrupt: the learning curve ends where training stopped (measured there if
+    it is not yet), cut to the evaluations that completed."""
+    if eval_update and eval_update[-1] != done:
+        try:
+            eval_update.append(done)
+            test_error.append(error_rate(net, X_test, y_test))
+            eval_loss.append(float(np.mean(loss_since_eval)) if loss_since_eval else float("nan"))
+        except KeyboardInterrupt:
+            del eval_update[len(test_error):]
+    n = min(len(eval_update), len(test_error), len(eval_loss))
+    return eval_update[:n], test_error[:n], eval_loss[:n]
 
 
 # ------------------------------------------------------------------ data and results
