@@ -76,6 +76,7 @@ SERIES = (
     "05_training_experiments.ipynb",
     "06_explorer.ipynb",
     "07_relu_he_frameworks.ipynb",
+    "09_order_chaos_phase_diagram.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"
