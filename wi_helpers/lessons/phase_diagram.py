@@ -8,77 +8,87 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
-from ..activations import Activation
 from ..mlp import MLP
-from ..propagation import SELU, depth_scales
-from ..validation import check_int, check_real, check_rng, check_seed
+from ..propagation import depth_scales
+from ..validation import check_array, check_int, check_real, check_rng, check_seed
 
 @dataclass(frozen=True)
 class PairSimulation:
-    """q_l and c_l of pairs of inputs through random networks: arrays [point, draw, layer]."""
+    """q_l and c_l of pairs of inputs through random networks: arrays [point, start, draw, layer]."""
 
-    sigma_w2: np.ndarray   # (P,)
+    sigma_w2: np.ndarray   # (P,) the points
     sigma_b2: float
     width: int
-    q: np.ndarray          # (P, D, L) mean over the pairs of the two inputs' z_l^2 averages
-    c: np.ndarray          # (P, D, L) mean over the pairs of the correlation of z_l
-    q0: float
-    c0: float
+    q0: np.ndarray         # (P,) the inputs' ||x||^2 / n at each point
+    c0: np.ndarray         # (P, S) the starting correlations at each point
+    q: np.ndarray          # (P, S, D, L) mean over the pairs of the two inputs' mean z_l^2
+    c: np.ndarray          # (P, S, D, L) mean over the pairs of the correlation of z_l
 
 
-def _pair_inputs(n: int, pairs: int, q0: float, c0: float, rng: np.random.Generator):
-    # Two inputs per pair with exactly ||x||^2 / n = q0 and correlation c0 (Gram-Schmidt).
-    g = rng.standard_normal((pairs, 2, n))
-    a = g[:, 0] / np.linalg.norm(g[:, 0], axis=1, keepdims=True)
-    b = g[:, 1] - (g[:, 1] * a).sum(1, keepdims=True) * a
-    b /= np.linalg.norm(b, axis=1, keepdims=True)
-    scale = np.sqrt(q0 * n)
-    return scale * a, scale * (c0 * a + np.sqrt(1.0 - c0 * c0) * b)
+def _unit_pairs(n: int, pairs: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    # orthonormal a, o per pair (Gram-Schmidt): inputs with exact norms and correlation
+    g = rng.standard_normal((2, pairs, n))
+    a = g[0] / np.linalg.norm(g[0], axis=-1, keepdims=True)
+    o = g[1] - (g[1] * a).sum(-1, keepdims=True) * a
+    return a, o / np.linalg.norm(o, axis=-1, keepdims=True)
 
 
-def simulate_pairs(sigma_w2: list[float] | np.ndarray, sigma_b2: float, *, depth: int,
-                   width: int = 1000, draws: int = 3, pairs: int = 32, q0: float = 1.0,
-                   c0: float = 0.5, activation: str | Activation = "tanh",
+def simulate_pairs(sigma_w2: Sequence[float], sigma_b2: float, *, depth: int,
+                   width: int = 1000, draws: int = 3, pairs: int = 16,
+                   q0: float | Sequence[float] = 1.0, c0: Sequence = (0.2, 0.9),
                    rng: np.random.Generator) -> PairSimulation:
-    """Pairs of inputs (variance q0, correlation c0) through random tanh networks of `width`.
+    """Pairs of inputs (||x||^2 / n = q0, correlation c0) through random tanh networks of `width`.
 
-    Each draw's weights are one set of standard normals scaled by sqrt(sigma_w2 / width) for
-    every sigma_w2 (common random numbers: the points differ only in the scale).
+    The input layer is linear, z_1 = W_1 x + b_1, then z_{l+1} = W_{l+1} tanh(z_l) + b_{l+1},
+    with W ~ N(0, sigma_w2 / width) and b ~ N(0, sigma_b2). Each draw's weights are one set of
+    standard normals scaled for every sigma_w2 (common random numbers: the points differ only
+    in the scale), and the pairs of one draw share their first input and direction, so that
+    two starting correlations differ in c0 only. q0 is one number or one per point; c0 a
+    sequence of S correlations, or one row of S per point.
     """
-    sw = np.asarray(sigma_w2, dtype=np.float64).ravel()
-    if sw.size == 0 or not np.all(np.isfinite(sw)) or np.any(sw <= 0):
-        raise ValueError(f"sigma_w2 must be one or more numbers > 0, got {sigma_w2!r}")
+    sw = check_array("sigma_w2", np.asarray(sigma_w2, dtype=np.float64), ndim=1)
+    if np.any(sw <= 0):
+        raise ValueError(f"sigma_w2 must hold numbers > 0, got {sigma_w2!r}")
     sb2 = check_real("sigma_b2", sigma_b2, min=0)
     depth = check_int("depth", depth, min=1, max=500)
     width = check_int("width", width, min=2, max=4000)
     draws = check_int("draws", draws, min=1, max=100)
     pairs = check_int("pairs", pairs, min=1, max=1000)
-    q0 = check_real("q0", q0, min=0, include_min=False)
-    c0 = check_real("c0", c0, min=-1, max=1)
+    q0v = np.broadcast_to(check_array("q0", np.asarray(q0, dtype=np.float64)), sw.shape)
+    if np.any(q0v <= 0):
+        raise ValueError(f"q0 must be > 0, got {q0!r}")
+    c0v = check_array("c0", np.asarray(c0, dtype=np.float64))
+    if c0v.ndim not in (1, 2) or np.any(np.abs(c0v) > 1):
+        raise ValueError(f"c0 must be correlations in [-1, 1], one row or one row per point, "
+                         f"got {c0!r}")
+    c0v = np.broadcast_to(c0v, (sw.size, c0v.shape[-1])).copy()
     check_rng("rng", rng)
-    act = SELU if activation == "selu" else None
-    if act is None:
-        from ..activations import get_activation
-        act = get_activation(activation)
-    P = sw.size
-    q = np.empty((P, draws, depth))
-    c = np.empty((P, draws, depth))
+    P, S, n = sw.size, c0v.shape[1], width
+    q = np.empty((P, S, draws, depth))
+    c = np.empty((P, S, draws, depth))
+    rows = S * pairs
     for d in range(draws):
-        x1, x2 = _pair_inputs(width, pairs, q0, c0, rng)
-        h = np.concatenate([x1, x2])[None].repeat(P, axis=0)  # (P, 2 pairs, width)
+        a, o = _unit_pairs(n, pairs, rng)
+        a, o = np.tile(a, (S, 1)), np.tile(o, (S, 1))  # the same pairs for every start
+        cc = np.repeat(c0v, pairs, axis=1)[:, :, None]  # (P, rows, 1)
+        x = np.concatenate([np.broadcast_to(a, cc.shape[:2] + (n,)),
+                            cc * a + np.sqrt(1.0 - cc * cc) * o], axis=1)  # (P, 2 rows, n)
+        h = np.sqrt(q0v * n)[:, None, None] * x
         for l in range(depth):
-            Z = rng.standard_normal((width, width)) / np.sqrt(width)
-            b = rng.standard_normal(width)
+            Z = rng.standard_normal((n, n)) / np.sqrt(n)
+            b = rng.standard_normal(n)
             z = np.sqrt(sw)[:, None, None] * (h @ Z) + np.sqrt(sb2) * b
-            za, zb = z[:, :pairs], z[:, pairs:]
-            qa, qb = (za * za).mean(-1), (zb * zb).mean(-1)
-            q[:, d, l] = 0.5 * (qa + qb).mean(-1)
-            c[:, d, l] = ((za * zb).mean(-1) / np.sqrt(qa * qb)).mean(-1)
-            h = act.fn(z)
-    return PairSimulation(sw, sb2, width, q, c, q0, c0)
+            za, zb = z[:, :rows], z[:, rows:]
+            qa, qb = (za * za).mean(-1), (zb * zb).mean(-1)  # (P, rows)
+            cab = (za * zb).mean(-1) / np.sqrt(qa * qb)
+            q[:, :, d, l] = (0.5 * (qa + qb)).reshape(P, S, pairs).mean(-1)
+            c[:, :, d, l] = cab.reshape(P, S, pairs).mean(-1)
+            h = np.tanh(z)
+    return PairSimulation(sw, sb2, width, np.array(q0v), c0v, q, c)
 
 
 class PairNetworks:
