@@ -283,3 +283,40 @@ def init_points(width: int) -> list[InitPoint]:
         d = depth_scales("tanh", w, b)
         out.append(InitPoint(name, float(w), float(b), d.phase, d.chi_1, d.xi_c, d.q_star))
     return out
+
+
+def chance_accuracy(n_train: int = 2000, data_seed: int = 1611) -> float:
+    """The training accuracy of always answering the most frequent class (first 1000 examples)."""
+    _, y = teacher_task(check_int("n_train", n_train, min=1),
+                        rng=np.random.default_rng(data_seed))
+    y = y[:1000]
+    return float(np.bincount(y).max() / y.size)
+
+
+def load_trainability(path) -> tuple[dict, np.ndarray, int]:
+    """(settings, mean training accuracy [depth, sigma_w2] with nan where no run is stored,
+    number of runs stored) from data/09_trainability.json."""
+    import json
+    from pathlib import Path
+
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    s, runs = doc["settings"], doc["runs"]
+    acc = np.full((len(s["depths"]), len(s["sigma_w2"])), np.nan)
+    for i, d in enumerate(s["depths"]):
+        for j, w in enumerate(s["sigma_w2"]):
+            got = [runs[k]["train_accuracy"] for k in
+                   (run_key(w, d, seed) for seed in range(s["seeds"])) if k in runs]
+            if got:
+                acc[i, j] = float(np.mean(got))
+    return s, acc, len(runs)
+
+
+def boundary_agreement(accuracy: np.ndarray, depths: Sequence[int], limit: Sequence[float],
+                       *, threshold: float) -> tuple[float, np.ndarray]:
+    """Fraction of the filled cells where 'trained' (accuracy >= threshold) agrees with
+    'depth <= limit' (limit: 6 xi_c per sigma_w2 column), and the per-cell agreement (nan: empty)."""
+    acc = np.asarray(accuracy, dtype=np.float64)
+    dp = np.asarray(depths, dtype=np.float64)[:, None]
+    lim = np.asarray(limit, dtype=np.float64)[None, :]
+    agree = np.where(np.isfinite(acc), ((acc >= threshold) == (dp <= lim)).astype(float), np.nan)
+    return float(np.nanmean(agree)), agree

@@ -51,7 +51,7 @@ def correlation_map_plot(c: np.ndarray, maps: Mapping[str, np.ndarray],
                  label="mean field" if i == len(simulated) - 1 else None)
     _style_axes(ax2, "layer $l$", "correlation $c_l$")
     ax2.set_ylim(0, 1.02)
-    ax2.legend(fontsize=SMALL - 1, loc="lower left", ncol=1)
+    ax2.legend(fontsize=SMALL - 1, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     ax2.set_title("two inputs through random networks", fontsize=SMALL)
     if caption:
         _caption(fig, caption)
@@ -141,9 +141,10 @@ def trainability_plot(sigma_w2: Sequence[float], depths: Sequence[int], accuracy
     cx = np.interp(curve[0], sw, xs)
     with np.errstate(invalid="ignore"):
         cy = np.interp(np.clip(curve[1], 0, dp[-1] * 4), dp, ys, right=np.inf)
-    keep = np.isfinite(cy)
-    ax.plot(cx[keep], cy[keep], color="white", linewidth=LINE + 1.5)
-    ax.plot(cx[keep], cy[keep], color=_color(1), linewidth=LINE, label=r"$6\,\xi_c$")
+    cy = np.where(np.isfinite(cy), cy, np.nan)  # beyond the deepest row: a gap
+    ax.plot(cx, cy, color="white", linewidth=LINE + 1.5)
+    ax.plot(cx, cy, color=_color(1), linewidth=LINE,
+            label=r"$6\,\xi_c$ (gap: beyond the top row)")
     ax.axvline(np.interp(critical_w2, sw, xs), **{**CRIT_STYLE, "color": "white",
                                                   "linewidth": 1.5},
                label=rf"critical $\sigma_w^2$ = {critical_w2:.2f}")
@@ -184,7 +185,7 @@ def init_points_plot(sigma_w2: np.ndarray, sigma_b2: np.ndarray, chi_1: np.ndarr
     ax.grid(False)
     ax.set_xlim(sw[0], sw[-1])
     ax.set_ylim(sb[0], sb[-1])
-    ax.legend(fontsize=SMALL - 1, loc="center left", bbox_to_anchor=(1.25, 0.5), framealpha=0.9)
+    ax.legend(fontsize=SMALL - 2, loc="upper right", framealpha=0.9)
     if caption:
         _caption(fig, caption)
     return fig
