@@ -162,9 +162,9 @@ def correlation_series(activation: str | Activation, sigma_w2: float, sigma_b2: 
     if act.name in ("relu", "linear", "leaky_relu"):
         raise ValueError(f"correlation_series is for smooth bounded activations; for "
                          f"{act.name} use correlation_map (closed form)")
-    q = q_star(act, sw2, sb2) if q is None else check_real("q", q, min=0, max=Q_MAX)
+    q = q_star(act, sw2, sb2) if q is None else check_real("q", q, min=0)
     if not q <= Q_MAX:
-        raise ValueError(f"q* = {q:.3g} at sigma_w2={sw2:g}, sigma_b2={sb2:g} is beyond "
+        raise ValueError(f"q = {q:.3g} at sigma_w2={sw2:g}, sigma_b2={sb2:g} is beyond "
                          f"Q_MAX = {Q_MAX:g}, where the series is accurate")
     a2, tail1, qq = _series(act, np.array(sw2), np.array(sb2), np.array(q))
     q_out = float(sw2 * a2.sum() + sb2)
@@ -281,8 +281,14 @@ def _xi(chi: float) -> float:
     return float("inf") if abs(rate) < 1e-12 else float(-1.0 / rate)
 
 
-def _phase(chi1: float, tol: float = 1e-9) -> str:
-    return "critical" if abs(chi1 - 1.0) <= tol else ("chaotic" if chi1 > 1 else "ordered")
+# |chi_1 - 1| below this is the critical line (chi_1 = 1 + 2e-16 at Glorot's (1, 0) is not chaos)
+CRITICAL_TOL = 1e-9
+
+
+def _phase(chi1: float) -> str:
+    if abs(chi1 - 1.0) <= CRITICAL_TOL:
+        return "critical"
+    return "chaotic" if chi1 > 1 else "ordered"
 
 
 def _bisect_c_star(a2, sw2, sb2, q, iters: int = 60) -> np.ndarray:
@@ -396,11 +402,13 @@ def phase_maps(activation: str | Activation, sigma_w2: Sequence[float],
     c1 = SW * gaussian_expectation(lambda x: act.deriv(x) ** 2, q)
     a2, tail1, _ = _series(act, SW, SB, q)
     q_out = SW * a2.sum(-1) + SB  # = q* (to rounding); f(1) = 1 exactly
-    c_star = np.where(c1 > 1, _bisect_c_star(a2, SW, SB, q_out), 1.0)
+    chaotic = c1 > 1.0 + CRITICAL_TOL
+    c_star = np.where(chaotic, _bisect_c_star(a2, SW, SB, q_out), 1.0)
     slope = _series_slope(a2, tail1, c_star, SW, q_out)
-    chi_c = np.where(c1 > 1, slope, c1)
+    chi_c = np.where(chaotic, slope, c1)
     with np.errstate(divide="ignore"):
-        xi = np.where(chi_c == 1, np.inf, -1.0 / np.log(chi_c))
+        rate = np.log(chi_c)
+        xi = np.where(np.abs(rate) < 1e-12, np.inf, -1.0 / np.where(rate == 0, 1.0, rate))
     return PhaseMaps(act.name, sw, sb, q, c1, c_star, chi_c, xi)
 
 
