@@ -154,7 +154,7 @@ def trainability_plot(sigma_w2: Sequence[float], depths: Sequence[int], accuracy
     ax.grid(False)
     ax.set_xlim(-0.5, sw.size - 0.5)
     ax.set_ylim(-0.5, dp.size - 0.5)
-    ax.legend(fontsize=SMALL, loc="upper right", framealpha=0.85)
+    ax.legend(fontsize=SMALL, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
     if title:
         ax.set_title(title, fontsize=SMALL)
     if caption:
