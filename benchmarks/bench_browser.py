@@ -51,7 +51,7 @@ import time
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
-from wi_helpers import dashboard_state, layer_stats, plots, widgets
+from wi_helpers import dashboard_model, layer_stats, plots, widgets
 from wi_helpers.widgets import variance_dashboard
 %matplotlib inline
 """
@@ -75,11 +75,11 @@ def show(depth):
     net = widgets.Dashboard._network(helper, q, sizes)
     stats = layer_stats(net, batch=q["batch"], rng=widgets.probe_rng(q["seed"]), weight_grads=False)
     prediction = widgets.Dashboard._prediction(helper, q, sizes)
-    print(" ".join(dashboard_state.describe(q, sizes, stats, prediction)))
+    print(" ".join(dashboard_model.describe(q, sizes, stats, prediction)))
     fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                              gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
     plots.VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
-    fig.suptitle(dashboard_state.describe_sizes(sizes), fontsize=plots.TITLE)
+    fig.suptitle(dashboard_model.describe_sizes(sizes), fontsize=plots.TITLE)
     fig.tight_layout()
     plt.show()
 

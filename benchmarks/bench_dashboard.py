@@ -53,7 +53,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from wi_helpers import footprint_bytes, layer_stats  # noqa: E402
-from wi_helpers import dashboard_state, plots, widgets  # noqa: E402
+from wi_helpers import dashboard_model, plots, widgets  # noqa: E402
 
 SETTINGS = [  # (label, depth, width, batch, the other depth alternated with)
     ("default", 10, 256, 256, 9),
@@ -119,8 +119,8 @@ def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, fl
         fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                                  gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
         plots.VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
-        fig.suptitle(dashboard_state.describe_sizes(sizes), fontsize=plots.TITLE)
-        dashboard_state.describe(q, sizes, stats, prediction)
+        fig.suptitle(dashboard_model.describe_sizes(sizes), fontsize=plots.TITLE)
+        dashboard_model.describe(q, sizes, stats, prediction)
         fig.tight_layout()
         buf = io.BytesIO()  # plt.show() under the inline backend: print_figure with a tight bbox
         fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=widgets.FIGURE_DPI)

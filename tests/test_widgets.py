@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP, footprint_bytes, layer_histograms, layer_stats, mean_field, scheme_weight_var
-from wi_helpers import dashboard_state, plots, widgets
+from wi_helpers import dashboard_model, plots, widgets
 from wi_helpers.widgets import CONTROLS, DASHBOARD_MAX_BYTES, histogram_dashboard, variance_dashboard
 
 
@@ -77,7 +77,7 @@ def test_depth_change_redraws_with_the_new_depth(dash):
     after = dash.status_text()
     assert after != before and after.startswith("17 layers of width 64")
     ratio = stats.grad_h_var[0] / stats.grad_h_var[-1]
-    assert f"Var[∂L/∂h_0]/Var[∂L/∂h_L] = {dashboard_state.fmt_number(ratio)}" in after
+    assert f"Var[∂L/∂h_0]/Var[∂L/∂h_L] = {dashboard_model.fmt_number(ratio)}" in after
     # updated in place: same figure, same artists, nothing stacked
     assert dash.figure is figure and [list(ax.lines) for ax in dash.figure.axes] == lines_before
     import matplotlib.pyplot as plt
@@ -487,7 +487,7 @@ def test_random_control_walk_never_raises():
             p = d.values()
             sizes = widgets.network_sizes(p["shape"], p["depth"], p["width"], p["sizes"])
             if ok:
-                assert d.status_text().startswith(dashboard_state.describe_sizes(sizes) + ":"), d.status_text()
+                assert d.status_text().startswith(dashboard_model.describe_sizes(sizes) + ":"), d.status_text()
         d._png(hint=True)  # the snapshot renders too
     # the crash of issue 9: from the defaults to softsign, std 10, gain 4, depth 100
     d = widgets.variance_dashboard(backend="agg")

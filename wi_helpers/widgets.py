@@ -61,7 +61,7 @@ from .init import FAN_MODE_SCHEMES, FAN_MODES, SCHEMES, canonical_scheme
 from .mlp import MLP, footprint_bytes
 from .validation import check_int, check_real
 from .stats import layer_stats
-from .dashboard_state import (MAX_CUSTOM_LAYERS, SHAPES, describe, describe_sizes,  # noqa: F401
+from .dashboard_model import (MAX_CUSTOM_LAYERS, SHAPES, describe, describe_sizes,  # noqa: F401
                               network_sizes, parse_sizes, probe_rng, scale_args, state_for,
                               theory_prediction)
 from .theory import Prediction, scheme_weight_var

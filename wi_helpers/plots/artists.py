@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 
-from ..dashboard_state import DashboardState, dashboard_state
+from ..dashboard_model import DashboardState, dashboard_state
 from ..stats import LayerStats, layer_histograms
 from ..theory import Prediction
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from wi_helpers import widgets
-from wi_helpers.dashboard_state import DashboardState, dashboard_state, measured_text, phase_text
+from wi_helpers.dashboard_model import DashboardState, dashboard_state, measured_text, phase_text
 from wi_helpers.stats import layer_stats
 from wi_helpers.mlp import MLP
 
@@ -220,7 +220,7 @@ def test_the_states_cover_every_verdict():
 
 
 def test_scale_free_activations_are_not_said_to_be_in_a_transient():
-    from wi_helpers.dashboard_state import DashboardState, phase_text
+    from wi_helpers.dashboard_model import DashboardState, phase_text
     relu = phase_text(DashboardState(30, None, None, None, None, 1.05, 1.0, 1.0, scale_free=True))
     tanh = phase_text(DashboardState(10, None, None, None, None, 0.95, 1.02, 0.38))
     assert "spread" in relu and "not reached" not in relu
