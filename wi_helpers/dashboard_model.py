@@ -1,30 +1,30 @@
 """The dashboards' pure computations: which network a dashboard builds (`network_sizes`,
-`parse_sizes`, `probe_rng`, `scale_args`), its theory (`theory_prediction`, cached), and what
+`parse_sizes`, `probe_rng`) and the `Setting` it shows, its theory (`theory_prediction`, cached), and what
 one dashboard state means, computed once: the status line (`describe`), the figure caption and
 the hatched regions are all derived from one `DashboardState` (`state_for`), so they cannot
 disagree.
 
 Pure NumPy (the numerics layer): no matplotlib or ipywidgets here.
 
-Overflow is counted where the *shown* numbers leave the float range: a layer whose z or h holds
-inf/nan (LayerStats.forward_overflow) or whose second moment E[h_l^2] is inf although every entry
-is finite (entries above sqrt(float max) ~ 1.3e154 square to inf). The same for the gradients.
-Underflow is LayerStats's: every entry below the float's tiny. (A variance that underflows to 0
-while its entries are still normal numbers is not called underflow of the values: the plot
-marks it at the bottom edge and the gradient wording says the variance reached 0.)
+The float-range verdict names the layers where the *shown* numbers leave float64's range: a
+layer whose E[h_l^2] (or Var[dL/dh_l]) is inf/nan, or 0 or subnormal, or whose entries
+themselves are (LayerStats' overflow and underflow layers). These are the points the figure
+draws as edge triangles, so status, caption and hatching give one set of layer numbers, and
+the wording says which happened: the entries left the range, or only their second moment did
+(entries above sqrt(float max) ~ 1.3e154 square to inf; below ~1.5e-154 to 0).
 """
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
 
 import numpy as np
 
 from .activations import SATURATION_LEVEL
 from .init import FAN_MODE_SCHEMES
+from .mlp import MLP
 from .stats import LayerStats
 from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
                      scheme_weight_var)
@@ -38,6 +38,10 @@ def _first(mask: np.ndarray, order) -> int | None:
         if mask[l]:
             return l
     return None
+
+
+def _plus1(x: int | None) -> int | None:
+    return None if x is None else x + 1
 
 
 def _min(*xs: int | None) -> int | None:
@@ -112,6 +116,72 @@ def network_sizes(shape: str, depth: int, width: int, sizes_text: str = "") -> l
 
 
 @dataclass(frozen=True)
+class NetworkSpec:  # (stand-in until wi_helpers.spec.NetworkSpec is merged)
+    sizes: tuple[int, ...]
+    activation: str = "tanh"
+    init: str = "glorot_uniform"
+    gain: float = 1.0
+    std: float | None = None
+    fan_mode: str = "fan_in"
+    bias_std: float = 0.0
+    seed: int | None = None
+
+    def __post_init__(self):
+        set_ = object.__setattr__
+        set_(self, "sizes", tuple(int(n) for n in self.sizes))
+        set_(self, "std", None if self.init != "normal" else float(self.std))
+        set_(self, "fan_mode", self.fan_mode if self.init in FAN_MODE_SCHEMES else "fan_in")
+        set_(self, "gain", float(self.gain))
+        set_(self, "bias_std", float(self.bias_std))
+
+    @property
+    def depth(self) -> int:
+        return len(self.sizes) - 1
+
+    def weight_var(self) -> np.ndarray:
+        return scheme_weight_var(list(self.sizes), self.init, gain=self.gain, std=self.std,
+                                 mode=self.fan_mode)
+
+
+def build_network(spec: NetworkSpec, reuse: MLP | None = None) -> MLP:
+    """The MLP of `spec` (lending layers from `reuse`, see `MLP(reuse=)`)."""
+    return MLP(list(spec.sizes), activation=activation_name(spec), init=spec.init,
+               gain=spec.gain, std=spec.std, fan_mode=spec.fan_mode, bias_std=spec.bias_std,
+               seed=spec.seed, reuse=reuse)
+
+
+def activation_name(spec: NetworkSpec) -> str:
+    """The canonical name of the spec's activation ("tanh", "relu", ...)."""
+    return getattr(spec.activation, "name", spec.activation)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Everything one dashboard picture depends on: the network, the probe batch, the theory.
+
+    Made once per update from the controls (`Dashboard.setting()`); hashable, so the caches
+    are keyed on it directly: the simulation on `simulated()` (the theory left out: toggling
+    it reuses the network), the theory on the whole setting.
+    """
+
+    spec: NetworkSpec
+    batch: int = 256
+    theory: str = "mean_field"  # "mean_field", "linear" or "off"
+
+    def simulated(self) -> "Setting":
+        """The part of the setting the simulated numbers depend on (the theory left out)."""
+        return replace(self, theory="off")
+
+    @property
+    def sizes(self) -> list[int]:
+        return list(self.spec.sizes)
+
+    @property
+    def activation(self) -> str:
+        return activation_name(self.spec)
+
+
+@dataclass(frozen=True)
 class DashboardState:
     """The verdict on one simulated network (and its mean-field fixed point, if known)."""
 
@@ -130,6 +200,11 @@ class DashboardState:
     # backward_overflow); before it only the second moment (a sum of squares) exceeds float64
     forward_entries_overflow: int | None = None
     backward_entries_overflow: int | None = None
+    # the same for underflow: the first layer whose entries are all below the float's tiny
+    forward_entries_underflow: int | None = None
+    backward_entries_underflow: int | None = None
+    # some layers grow the gradient and others shrink it (beyond LEVEL_TOL): no one rate
+    mixed_steps: bool = False
 
     def forward_regions(self) -> list[tuple[str, float, float, str]]:
         """Layer ranges of the forward panels to hatch: (kind, x_from, x_to, label)."""
@@ -137,10 +212,10 @@ class DashboardState:
         L = self.depth
         if self.forward_overflow is not None:
             k = self.forward_overflow
-            out.append(("overflow", k - 0.5, L + 0.5, f"overflow from layer {k}"))
+            out.append(("overflow", k - 0.5, L + 0.5, f"from layer {k}"))
         if self.forward_underflow is not None:
             k = self.forward_underflow
-            out.append(("underflow", k - 0.5, L + 0.5, f"underflow from layer {k}"))
+            out.append(("underflow", k - 0.5, L + 0.5, f"from layer {k}"))
         return out
 
     def backward_regions(self) -> list[tuple[str, float, float, str]]:
@@ -148,62 +223,82 @@ class DashboardState:
         out = []
         if self.backward_overflow is not None:
             k = self.backward_overflow
-            out.append(("overflow", -0.5, k + 0.5, f"overflow from layer {k} down"))
+            out.append(("overflow", -0.5, k + 0.5, f"from layer {k} down"))
         if self.backward_underflow is not None:
             k = self.backward_underflow
-            out.append(("underflow", -0.5, k + 0.5, f"underflow from layer {k} down"))
+            out.append(("underflow", -0.5, k + 0.5, f"from layer {k} down"))
         return out
 
     def float_summary(self) -> str:
-        """One line on overflow and underflow (caption and status say exactly this)."""
-        def overflow(entries: str, moment: str, k: int, m: int | None, down: str, last: int | None) -> str:
-            # k: first layer whose moment overflows; m: first whose entries do (None: none do)
+        """One line on the float range (the caption and the status say exactly this)."""
+        def phrase(entries: str, moment: str, k: int, m: int | None, down: str, over: bool) -> str:
+            # k: first layer whose shown moment leaves the range; m: first whose entries do
             if m == k:
-                return f"{entries} overflow (inf/nan) from layer {k}{down}"
-            return (f"{moment} overflows float64 from layer {k}{down} (the entries "
-                    + (f"stay finite {'down' if down else 'up'} to layer {last})" if m is not None
-                       else "stay finite)"))
+                return (f"{entries} overflow (inf/nan) from layer {k}{down}" if over else
+                        f"{entries} vanish below float precision from layer {k}{down}")
+            moved = (f"overflows float64 (inf) from layer {k}{down}" if over else
+                     f"underflows to 0 from layer {k}{down}")
+            stay = "stay finite" if over else "stay above float precision"
+            if m is not None:
+                stay += f" {'down' if down else 'up'} to layer {m + 1 if down else m - 1}"
+            return f"{moment} {moved} (the entries {stay})"
 
         parts = []
         if self.forward_overflow is not None:
-            m = self.forward_entries_overflow or None  # layer 0 would be the input: never
-            parts.append(overflow("activations", "E[h_l²]", self.forward_overflow, m, "",
-                                  None if m is None else m - 1))
+            parts.append(phrase("activations", "E[h_l²]", self.forward_overflow,
+                                self.forward_entries_overflow, "", True))
         if self.forward_underflow is not None:
-            parts.append(f"activations vanish below float precision from layer {self.forward_underflow}")
+            parts.append(phrase("activations", "E[h_l²]", self.forward_underflow,
+                                self.forward_entries_underflow, "", False))
         if self.backward_overflow is not None:
-            m = self.backward_entries_overflow
-            parts.append(overflow("gradients dL/dh", "Var[dL/dh_l]", self.backward_overflow, m, " down",
-                                  None if m is None else m + 1))
+            parts.append(phrase("gradients dL/dh", "Var[dL/dh_l]", self.backward_overflow,
+                                self.backward_entries_overflow, " down", True))
         if self.backward_underflow is not None:
-            parts.append(f"gradients dL/dh vanish below float precision from layer "
-                         f"{self.backward_underflow} down")
+            parts.append(phrase("gradients dL/dh", "Var[dL/dh_l]", self.backward_underflow,
+                                self.backward_entries_underflow, " down", False))
         return "; ".join(parts) if parts else "all values finite and above float precision"
 
 
 def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
-                    q_star: float | None = None) -> DashboardState:
-    """The one verdict the status, caption and hatching of a dashboard are derived from."""
+                    q_star: float | None = None, widths_vary: bool = False) -> DashboardState:
+    """The one verdict the status, caption and hatching of a dashboard are derived from.
+
+    It names the layers where the *shown* numbers (E[h_l^2], Var[dL/dh_l]) leave float64's
+    range, the very points the figure draws as edge triangles: inf/nan, or 0 and subnormal.
+    """
     L = stats.depth
-    with np.errstate(all="ignore"):
-        bad_h = ~np.isfinite(np.asarray(stats.h_m2, float)) | ~np.isfinite(np.asarray(stats.z_m2, float))
-        bad_g = ~np.isfinite(np.asarray(stats.grad_h_var, float))
-    fo = _min(stats.forward_overflow, None if _first(bad_h, range(L)) is None
-              else _first(bad_h, range(L)) + 1)
-    bo = _max(stats.backward_overflow, _first(bad_g, range(L, -1, -1)))
-    fu, bu = stats.forward_underflow, stats.backward_underflow
+    h = np.asarray(stats.h_m2, float)
     g = np.asarray(stats.grad_h_var, float)
+    tiny = np.finfo(np.float64).tiny
+    with np.errstate(all="ignore"):
+        h_over, g_over = ~np.isfinite(h), ~np.isfinite(g)
+        h_under, g_under = np.isfinite(h) & (h < tiny), np.isfinite(g) & (g < tiny)
+    up, down = range(L), range(L, -1, -1)
+    fo = _min(stats.forward_overflow, _plus1(_first(h_over, up)))
+    bo = _max(stats.backward_overflow, _first(g_over, down))
+    fu = _min(stats.forward_underflow, _plus1(_first(h_under, up)))
+    # once activations overflow, the gradients below are computed from inf/nan: no verdict
+    bu = None if fo is not None else _max(stats.backward_underflow, _first(g_under, down))
     factor = None
     with np.errstate(all="ignore"):
-        if bo is None and bu is None and L > 0 and np.isfinite(g[0]) and np.isfinite(g[-1]) and g[0] > 0 and g[-1] > 0:
+        if bo is None and bu is None and L > 0 and g[0] > 0 and g[-1] > 0:
             # in logs: the ratio of the ends can underflow although both ends are positive
             factor = float(math.exp((math.log(g[0]) - math.log(g[-1])) / L))
+    steps = None
+    with np.errstate(all="ignore"):
+        if widths_vary and bo is None and bu is None and L > 1:
+            r = np.log(g[:-1]) - np.log(g[1:])  # log of Var[dL/dh_{l-1}] / Var[dL/dh_l]
+            steps = (bool(np.any(r > math.log1p(LEVEL_TOL))),
+                     bool(np.any(r < math.log1p(-LEVEL_TOL))))
     return DashboardState(L, fo, fu, bo, bu, factor,
                           None if chi_1 is None else float(chi_1),
                           None if q_star is None else float(q_star),
                           scale_free=stats.activation in ("linear", "relu", "leaky_relu"),
                           forward_entries_overflow=stats.forward_overflow,
-                          backward_entries_overflow=stats.backward_overflow)
+                          backward_entries_overflow=stats.backward_overflow,
+                          forward_entries_underflow=stats.forward_underflow,
+                          backward_entries_underflow=stats.backward_underflow,
+                          mixed_steps=steps is not None and all(steps))
 
 
 def _num(x: float) -> str:
@@ -231,32 +326,47 @@ def measured_text(state: DashboardState) -> str:
     if state.backward_overflow is not None:
         return (f"measured: gradients grow out of the float range (inf from layer "
                 f"{state.backward_overflow} down)")
+    if state.backward_underflow is not None:
+        return (f"measured: gradients shrink out of the float range (Var[∂L/∂h_l] is 0 or "
+                f"below float precision from layer {state.backward_underflow} down)")
     f = state.grad_factor
     if f is None:
-        if state.backward_underflow is not None:
-            return (f"measured: gradients vanish below float precision (from layer "
-                    f"{state.backward_underflow} down)")
-        return ("measured: gradients shrink until Var[∂L/∂h_l] underflows to 0 "
-                "(below 1e-308) towards the input")
+        return "measured: no gradient ratio (Var[∂L/∂h_L] is 0)"
     total = f ** L
     over = f"over {L} layer{'s' if L != 1 else ''}"
+    if state.mixed_steps:
+        # a bottleneck: some layers shrink the gradient, others grow it; no one rate applies
+        verb = "fall" if total < 1 else "rise"
+        return (f"measured: gradients {verb} ×{_num(total)} {over}, not at one rate: some "
+                "layers shrink them and others grow them (the widths change)")
     if abs(f - 1) <= LEVEL_TOL:
         return f"measured: gradients stay nearly level (×{f:.3f} per layer, ×{_num(total)} {over})"
     verb = "shrink" if f < 1 else "grow"
     return f"measured: gradients {verb} ×{f:.3g} per layer (×{_num(total)} {over})"
 
 
-def phase_text(state: DashboardState) -> str:
-    """The measured per-layer factor and, if known, chi_1 at the fixed point, in one sentence."""
+def phase_text(state: DashboardState, linear: bool = False) -> str:
+    """The measured per-layer factor and, if known, chi_1 at the fixed point, in one sentence.
+
+    linear=True (a linear network without biases): every layer multiplies both variances by
+    chi_1 = sigma_w^2 at any scale and the correlations between inputs do not change with the
+    weight scale, so neither "ordered" nor "chaotic" applies; the sentence says that instead.
+    """
     text = measured_text(state)
     c, q = state.chi_1, state.q_star
     if c is None or not np.isfinite(c):
         return text + "."
+    f = state.grad_factor
+    if linear:
+        text += (f"; theory: ×σ_w² = {c:.3g} per layer at any depth (a linear network has "
+                 "no ordered or chaotic phase: its weight scale sets only this rate)")
+        if f is not None and not state.mixed_steps and _direction(f) != _direction(c):
+            text += "; the difference is this finite network's spread (smaller when wider)"
+        return text + "."
     where = "at the fixed point" + ("" if q is None else
                                     f" q* = {_num(q) if np.isfinite(q) else 'inf'}")
     text += f"; {where}, χ₁ = {c:.3g} ({_chi_phase(c)})"
-    f = state.grad_factor
-    if f is not None and _direction(f) != _direction(c):
+    if f is not None and not state.mixed_steps and _direction(f) != _direction(c):
         if state.scale_free:
             # chi_1 holds at every q here: what differs is one finite network's spread
             text += "; the difference is this finite network's spread (smaller when wider)"
@@ -270,15 +380,17 @@ def phase_text(state: DashboardState) -> str:
 
 
 @lru_cache(maxsize=256)
-def theory_prediction(kind: str, sizes: tuple[int, ...], activation: str,
-                      weight_var: tuple[float, ...], bias_var: float, batch: int) -> Prediction | None:
-    """The theory a dashboard draws ("mean_field", "linear" or "off": None), cached by its
-    inputs (toggling the theory or moving back to a setting costs nothing)."""
-    if kind == "off":
+def theory_prediction(setting: Setting) -> Prediction | None:
+    """The theory a dashboard draws for this setting (None when off), cached by the setting
+    (toggling the theory or moving back to a setting costs nothing)."""
+    if setting.theory == "off":
         return None
-    if kind == "linear":
-        return linear_theory(list(sizes), list(weight_var), batch=batch)
-    return mean_field(list(sizes), activation, list(weight_var), bias_var=bias_var, batch=batch)
+    spec = setting.spec
+    weight_var = list(spec.weight_var())
+    if setting.theory == "linear":
+        return linear_theory(list(spec.sizes), weight_var, batch=setting.batch)
+    return mean_field(list(spec.sizes), activation_name(spec), weight_var,
+                      bias_var=spec.bias_std ** 2, batch=setting.batch)
 
 
 @lru_cache(maxsize=256)
@@ -320,62 +432,102 @@ def describe_sizes(sizes: list[int]) -> str:
     return f"{len(sizes) - 1} layers, widths {' → '.join(map(str, shown))}"
 
 
-def scale_args(p: dict[str, Any]) -> dict[str, Any]:
-    """The init's scale settings that are in use: std only for init = normal, the fan mode
-    only for the He and LeCun schemes (the others have their own rule)."""
-    return dict(gain=p["gain"], std=p["std"] if p["init"] == "normal" else None,
-                mode=p["fan_mode"] if p["init"] in FAN_MODE_SCHEMES else "fan_in")
-
-
-def uniform_sigma_w2(p: dict[str, Any], sizes: list[int]) -> float | None:
+def uniform_sigma_w2(spec: NetworkSpec) -> float | None:
     """n Var[W] when every layer has the same width (one chi_1 for the network), else None."""
-    if len(set(sizes)) != 1:
+    if len(set(spec.sizes)) != 1:
         return None
-    wv = scheme_weight_var(sizes, p["init"], **scale_args(p))
-    return float(sizes[0] * wv[0])
+    return float(spec.sizes[0] * spec.weight_var()[0])
 
 
-def state_for(p: dict[str, Any], sizes: list[int], stats: LayerStats) -> DashboardState:
+def state_for(setting: Setting, stats: LayerStats) -> DashboardState:
     """The one verdict status, caption and hatching share (chi_1 and q* with mean-field theory)."""
-    s2 = uniform_sigma_w2(p, sizes)
+    spec = setting.spec
+    s2 = uniform_sigma_w2(spec)
     c = q = None
-    if p["theory"] == "mean_field" and s2 is not None:
-        c = cached_chi_1(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
-        q = cached_q_star(p["activation"], round(s2, 12), round(p["bias"] ** 2, 12))
+    if setting.theory == "mean_field" and s2 is not None:
+        act, b2 = activation_name(spec), round(spec.bias_std ** 2, 12)
+        c = cached_chi_1(act, round(s2, 12), b2)
+        q = cached_q_star(act, round(s2, 12), b2)
         if q > 1e100:  # unbounded phi above sigma_w^2 = 1/E[phi'^2]: q_l grows without bound
             q = float("inf")
         elif q < 1e-100:  # ... or shrinks to 0
             q = 0.0
-    return dashboard_state(stats, chi_1=c, q_star=q)
+    return dashboard_state(stats, chi_1=c, q_star=q, widths_vary=len(set(spec.sizes)) > 1)
 
 
-def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
-             prediction: Prediction | None, state: DashboardState | None = None) -> list[str]:
+# Measured and mean-field gradient ratios further apart than this (in decades) get a sentence
+# on why: the mean field is the limit of infinitely wide layers.
+FINITE_WIDTH_DEX = 0.5
+
+
+def finite_width_gap(setting: Setting, stats: LayerStats, prediction: Prediction | None,
+                     state: DashboardState) -> float | None:
+    """Decades between the measured and the mean-field gradient ratio when more than
+    FINITE_WIDTH_DEX apart (None otherwise, or without a mean field to compare)."""
+    if prediction is None or setting.theory != "mean_field" or state.grad_factor is None:
+        return None
+    g, t = stats.grad_h_var, prediction.grad_h_var
+    with np.errstate(all="ignore"):
+        ends = np.array([g[0], g[-1], t[0], t[-1]], dtype=float)
+        if not (np.all(np.isfinite(ends)) and np.all(ends > 0)):
+            return None
+        dex = abs(math.log10(g[0] / g[-1]) - math.log10(t[0] / t[-1]))
+    return dex if dex > FINITE_WIDTH_DEX else None
+
+
+def finite_width_text(setting: Setting, stats: LayerStats, dex: float) -> tuple[str, str]:
+    """(a short clause for the verdict, the sentence for the details) on why the measured
+    gradient ratio is `dex` decades from the mean field's."""
+    sat = float(np.mean(stats.saturation))
+    n = min(setting.spec.sizes[1:])
+    bounded = setting.activation not in ("linear", "relu", "leaky_relu")
+    few = bounded and sat > 0.5
+    short = (f"Measured and mean field are ×{10 ** dex:.2g} apart: the mean field is the "
+             "wide-layer limit" + (f", and only {100 * (1 - sat):.1f}% of the activations are "
+                                  "unsaturated here" if few else "") + ".")
+    long = (f"Finite width: the mean field is the limit of infinitely wide layers; this network "
+            f"is {n} units wide")
+    if few:
+        long += (f", and only {100 * (1 - sat):.1f}% of its activations (about {(1 - sat) * n:.2g} "
+                 "units per layer) are unsaturated: the gradient passes through so few units that "
+                 "one network's product of layer factors lands far from the average")
+    return short, long + ". Wider layers bring the two closer."
+
+
+def describe(setting: Setting, stats: LayerStats, prediction: Prediction | None,
+             state: DashboardState | None = None) -> list[str]:
     """The status sentences (plain text, one per line): what is shown, the verdict, then details.
 
     Every statement on overflow, underflow and the gradient trend comes from `state`, the object
     the figure's caption and hatched regions are drawn from.
     """
-    state = state_for(p, sizes, stats) if state is None else state
+    state = state_for(setting, stats) if state is None else state
+    spec = setting.spec
+    act = activation_name(spec)
     L = stats.depth
-    scale = "" if p["init"] != "normal" else f" σ={p['std']:.3g}"
-    if p["init"] in FAN_MODE_SCHEMES:
-        scale = f" ({p['fan_mode']})"
-    gain = "" if p["gain"] == 1.0 else f" × gain {p['gain']:.2f}"
-    bias = "" if p["bias"] == 0 else f", bias std {p['bias']:.2f}"
-    lines = [f"{describe_sizes(sizes)}: {p['activation']}, init {p['init']}{scale}{gain}{bias}, "
-             f"batch {p['batch']}, seed {p['seed']}."]
+    scale = "" if spec.init != "normal" else f" σ={spec.std:.3g}"
+    if spec.init in FAN_MODE_SCHEMES:
+        scale = f" ({spec.fan_mode})"
+    gain = "" if spec.gain == 1.0 else f" × gain {spec.gain:.2f}"
+    bias = "" if spec.bias_std == 0 else f", bias std {spec.bias_std:.2f}"
+    lines = [f"{describe_sizes(setting.sizes)}: {act}, init {spec.init}{scale}{gain}{bias}, "
+             f"batch {setting.batch}, seed {spec.seed}."]
     flags = state.float_summary()
-    verdict = phase_text(state)
+    verdict = phase_text(state, linear=act == "linear" and spec.bias_std == 0)
     verdict = verdict[0].upper() + verdict[1:]
     if any(v is not None for v in (state.forward_overflow, state.forward_underflow,
                                    state.backward_overflow, state.backward_underflow)):
         verdict = f"Float range: {flags}. {verdict}"
+    dex = finite_width_gap(setting, stats, prediction, state)
+    width_note = None
+    if dex is not None:
+        short, width_note = finite_width_text(setting, stats, dex)
+        verdict += " " + short
     lines.append(verdict)
     # details (collapsed in the widget)
     h1 = stats.h_m2[0]
-    if state.forward_overflow is not None:
-        fwd = f"Activations: E[h_l²] overflows (inf) from layer {state.forward_overflow}."
+    if state.forward_overflow is not None or state.forward_underflow is not None:
+        fwd = f"Activations: {_forward_flags(state)}."
     else:
         k = first_below(stats.h_m2, h1, ((l + 1, v) for l, v in enumerate(stats.h_m2)))
         with np.errstate(all="ignore"):
@@ -385,41 +537,59 @@ def describe(p: dict[str, Any], sizes: list[int], stats: LayerStats,
                   if k is not None else "no layer falls below 10⁻⁶ × E[h_1²] (relative to layer 1)."))
     lines.append(fwd)
     gL, g0 = stats.grad_h_var[-1], stats.grad_h_var[0]
-    with np.errstate(all="ignore"):
-        ratio = g0 / gL if gL > 0 else float("nan")
-    bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {fmt_number(ratio)} (input vs output)"
-    if prediction is not None:
-        with np.errstate(all="ignore"):
-            t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
-        bwd += f"; theory ({prediction.name}) {fmt_number(t_ratio)}"
-    if state.backward_overflow is not None:
-        bwd += f"; Var[∂L/∂h_l] overflows (inf) from layer {state.backward_overflow} down"
+    if state.backward_overflow is not None or state.backward_underflow is not None:
+        bwd = f"Gradients: {_backward_flags(state)}"
+        if prediction is not None:
+            with np.errstate(all="ignore"):
+                t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
+            bwd += (f"; theory ({prediction.name}): Var[∂L/∂h_0]/Var[∂L/∂h_L] = "
+                    f"{fmt_number(t_ratio)}")
     else:
+        with np.errstate(all="ignore"):
+            ratio = g0 / gL if gL > 0 else float("nan")
+        bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {fmt_number(ratio)} (input vs output)"
+        if prediction is not None:
+            with np.errstate(all="ignore"):
+                t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
+            bwd += f"; theory ({prediction.name}) {fmt_number(t_ratio)}"
         k = first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
         if k is not None:
-            bwd += f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) at layer {k}"
+            bwd += (f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) "
+                    f"at layer {k}")
     lines.append(bwd + ".")
+    if width_note:
+        lines.append(width_note)
     sat = float(np.mean(stats.saturation))
-    if p["activation"] == "leaky_relu":
+    if act == "leaky_relu":
         # leaky units are never dead: on the negative side they pass gradient with slope a
         lines.append(f"Units on the negative side (z ≤ 0 on the whole batch, passing gradient "
                      f"only with the small leak slope): {100 * sat:.1f}% on average over layers.")
-    elif p["activation"] == "relu":
+    elif act == "relu":
         lines.append(f"Dead units (z ≤ 0 on the whole batch): {100 * sat:.1f}% on average over layers.")
-    elif p["activation"] == "linear":
+    elif act == "linear":
         lines.append("Saturation: none (the identity never saturates).")
     else:
         lines.append(f"Saturation (|h − c| > {SATURATION_LEVEL}·h_max): {100 * sat:.1f}% of the "
                      f"activations (examples × units) on average over layers.")
     if prediction is not None:
-        s2 = uniform_sigma_w2(p, sizes)
+        s2 = uniform_sigma_w2(spec)
         if s2 is None:
             lines.append("Theory: with unequal widths each layer has its own factor "
                          "(fan_in ≠ fan_out), so no single χ₁; compare the dashed lines.")
-        elif p["theory"] == "linear":
-            lines.append(f"Theory (linear regime): each layer multiplies the variances by "
-                         f"n·Var[W] = {s2:.3g}.")
+        elif setting.theory == "linear" or act == "linear":
+            lines.append(f"Theory ({'linear regime' if act != 'linear' else 'mean field'}): "
+                         f"each layer multiplies the variances by n·Var[W] = {s2:.3g}.")
         else:
             lines.append(f"Theory (mean field): σ_w² = n·Var[W] = {s2:.3g}; χ₁ is the per-layer "
                          "gradient factor once q_l has reached q* (deep networks).")
     return lines
+
+
+def _forward_flags(state: DashboardState) -> str:
+    parts = [p for p in state.float_summary().split("; ") if p.startswith(("activations", "E[h"))]
+    return "; ".join(parts)
+
+
+def _backward_flags(state: DashboardState) -> str:
+    parts = [p for p in state.float_summary().split("; ") if p.startswith(("gradients", "Var["))]
+    return "; ".join(parts)
