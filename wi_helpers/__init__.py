@@ -7,6 +7,7 @@ that `import wi_helpers` never pulls in a plotting or widget library.
 from .activations import ACTIVATIONS, Activation, get_activation, saturation_fraction
 from .init import SCHEMES, canonical_scheme, init_weights, weight_bound, weight_std
 from .mlp import MAX_BYTES, MLP, Gradients, footprint_bytes
+from .spec import NetworkSpec
 from .stats import LayerStats, jacobian_singular_values, layer_histograms, layer_stats, moments
 from .theory import (Prediction, chi_1, critical_sigma_w2, fixed_point_q, gaussian_expectation,
                      linear_theory, mean_field, order_chaos_line, scheme_weight_var)
@@ -14,7 +15,7 @@ from .theory import (Prediction, chi_1, critical_sigma_w2, fixed_point_q, gaussi
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "saturation_fraction",
     "SCHEMES", "canonical_scheme", "init_weights", "weight_bound", "weight_std",
-    "MAX_BYTES", "MLP", "Gradients", "footprint_bytes",
+    "MAX_BYTES", "MLP", "Gradients", "footprint_bytes", "NetworkSpec",
     "LayerStats", "jacobian_singular_values", "layer_histograms", "layer_stats", "moments",
     "Prediction", "chi_1", "critical_sigma_w2", "fixed_point_q", "gaussian_expectation",
     "linear_theory", "mean_field", "order_chaos_line", "scheme_weight_var",
