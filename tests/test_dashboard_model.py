@@ -40,10 +40,16 @@ def _hatched(ax) -> list[tuple[float, float]]:
 def _layers_named(text: str, what: str) -> list[int]:
     """Layers named as leaving the float range: the entries or only the second moment."""
     pattern = {
-        "activations overflow": r"(?:activations overflow \(inf/nan\)|E\[h_l²\] overflows float64 \(inf\))",
-        "gradients dL/dh overflow": r"(?:gradients dL/dh overflow \(inf/nan\)|Var\[dL/dh_l\] overflows float64 \(inf\))",
-        "activations underflow": r"(?:activations vanish below float precision|E\[h_l²\] underflows to 0)",
-        "gradients dL/dh underflow": r"(?:gradients dL/dh vanish below float precision|Var\[dL/dh_l\] underflows to 0)",
+        "activations overflow": r"(?:activations overflow \(inf/nan\)|E\[[hz]_l²\] overflows "
+                                r"\(too large for float64: inf\))",
+        "gradients dL/dh overflow": r"(?:gradients dL/dh overflow \(inf/nan\)|Var\[dL/dh_l\] "
+                                    r"overflows \(too large for float64: inf\))",
+        "activations underflow": r"(?:activations vanish below float precision \(all below "
+                                 r"[0-9.e+-]+\)|E\[h_l²\] underflows \(below [0-9.e+-]+, the "
+                                 r"smallest normal float64\))",
+        "gradients dL/dh underflow": r"(?:gradients dL/dh vanish below float precision \(all "
+                                     r"below [0-9.e+-]+\)|Var\[dL/dh_l\] underflows \(below "
+                                     r"[0-9.e+-]+, the smallest normal float64\))",
     }[what]
     return [int(k) for k in re.findall(f"{pattern} from layer (\\d+)", text)]
 
@@ -65,7 +71,9 @@ def test_status_caption_and_hatching_agree(activation, init, std, depth):
     L = depth
     # the shown numbers leave the range where they are inf/nan, or 0 / subnormal
     plus1 = lambda x: None if x is None else x + 1
-    fo = [x for x in (st.forward_overflow, plus1(_first(~np.isfinite(h), range(L)))) if x]
+    z = st.z_m2
+    fo = [x for x in (st.forward_overflow,
+                      plus1(_first(~np.isfinite(h) | ~np.isfinite(z), range(L)))) if x]
     fu = [x for x in (st.forward_underflow, plus1(_first(h < tiny, range(L)))) if x]
     assert s.forward_overflow == (min(fo) if fo else None)
     assert s.forward_underflow == (min(fu) if fu else None)
@@ -84,7 +92,7 @@ def test_status_caption_and_hatching_agree(activation, init, std, depth):
         if s.forward_overflow is not None:
             entries = st.forward_overflow == s.forward_overflow
             assert ("activations overflow (inf/nan)" in text) == entries
-            assert ("E[h_l²] overflows float64" in text) == (not entries)
+            assert ("_l²] overflows (too large for float64: inf)" in text) == (not entries)
     flagged = any(v is not None for v in (s.forward_overflow, s.forward_underflow,
                                           s.backward_overflow, s.backward_underflow))
     assert ("all values finite" in caption) == (not flagged)
@@ -96,8 +104,7 @@ def test_status_caption_and_hatching_agree(activation, init, std, depth):
     assert _hatched(ax_g) == sorted(bwd)
     for ax, first, down in ((ax_h, s.forward_overflow, False), (ax_g, s.backward_overflow, True)):
         top = [l for l in ax.lines if l.get_marker() == "^" and l.get_visible()][0].get_xdata()
-        if first is not None and not (ax is ax_h and st.forward_overflow == first
-                                      and np.isfinite(h[first - 1])):
+        if first is not None and not (ax is ax_h and np.isfinite(h[first - 1])):
             assert (top.max() if down else top.min()) == first
     for ax, first, down in ((ax_h, s.forward_underflow, False), (ax_g, s.backward_underflow, True)):
         bottom = [l for l in ax.lines if l.get_marker() == "v" and l.get_visible()][0].get_xdata()
@@ -126,9 +133,11 @@ def test_issue_9_relu_std_10_depth_80():
     assert d.state.forward_overflow == k
     # the entries stay finite (about 1e154); it is their second moment that leaves float64
     assert d.stats.forward_overflow is None
-    assert f"E[h_l²] overflows float64 (inf) from layer {k} (the entries stay finite)" in \
-        d.artists.caption.get_text().replace("\n", " ")
-    assert f"E[h_l²] overflows float64 (inf) from layer {k}" in d.status_text().splitlines()[1]
+    assert (f"E[h_l²] overflows (too large for float64: inf) from layer {k}, while the "
+            "activations themselves stay finite") in d.artists.caption.get_text().replace("\n", " ")
+    assert f"E[h_l²] overflows (too large for float64: inf) from layer {k}" in \
+        d.status_text().splitlines()[1]
+    assert d.stats.summary() in d.artists.caption.get_text().replace("\n", " ")
     assert _hatched(d.figure.axes[0])[0] == (k - 0.5, 80.5)
 
 
@@ -227,7 +236,7 @@ def test_underflow_caption_and_hatching_agree():
     assert _layers_named(caption, "gradients dL/dh underflow") == [s.backward_underflow]
     assert _hatched(fig.axes[0]) == [(s.forward_underflow - 0.5, 60.5)]
     assert _hatched(fig.axes[1]) == [(-0.5, s.backward_underflow + 0.5)]
-    assert "below float precision" in measured_text(s) and "grow" not in measured_text(s)
+    assert "shrink out of the float range" in measured_text(s) and "grow" not in measured_text(s)
 
 
 def test_the_states_cover_every_verdict():
@@ -244,7 +253,7 @@ def test_the_states_cover_every_verdict():
         elif s.backward_overflow is None:
             seen.add("zero")
             verdict = d.status_text().splitlines()[1]
-            assert "underflows to 0" in verdict or "below float precision" in verdict
+            assert "underflows (below" in verdict or "below float precision" in verdict
             assert "grow" not in verdict
     assert seen == {"forward_overflow", "backward_overflow", "zero", "finite"}
 

@@ -25,23 +25,13 @@ import numpy as np
 from .activations import SATURATION_LEVEL
 from .init import FAN_MODE_SCHEMES
 from .mlp import MLP
-from .stats import LayerStats
+from .spec import NetworkSpec
+from .stats import FloatVerdict, LayerStats, first_where, format_number
 from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
                      scheme_weight_var)
 
 LEVEL_TOL = 0.01  # a per-layer factor within 1 +- 1% is called "level"
 VANISH_RATIO = 1e-6  # "vanished": below 1e-6 times the reference layer
-
-
-def _first(mask: np.ndarray, order) -> int | None:
-    for l in order:
-        if mask[l]:
-            return l
-    return None
-
-
-def _plus1(x: int | None) -> int | None:
-    return None if x is None else x + 1
 
 
 def _min(*xs: int | None) -> int | None:
@@ -115,39 +105,9 @@ def network_sizes(shape: str, depth: int, width: int, sizes_text: str = "") -> l
 
 
 
-@dataclass(frozen=True)
-class NetworkSpec:  # (stand-in until wi_helpers.spec.NetworkSpec is merged)
-    sizes: tuple[int, ...]
-    activation: str = "tanh"
-    init: str = "glorot_uniform"
-    gain: float = 1.0
-    std: float | None = None
-    fan_mode: str = "fan_in"
-    bias_std: float = 0.0
-    seed: int | None = None
-
-    def __post_init__(self):
-        set_ = object.__setattr__
-        set_(self, "sizes", tuple(int(n) for n in self.sizes))
-        set_(self, "std", None if self.init != "normal" else float(self.std))
-        set_(self, "fan_mode", self.fan_mode if self.init in FAN_MODE_SCHEMES else "fan_in")
-        set_(self, "gain", float(self.gain))
-        set_(self, "bias_std", float(self.bias_std))
-
-    @property
-    def depth(self) -> int:
-        return len(self.sizes) - 1
-
-    def weight_var(self) -> np.ndarray:
-        return scheme_weight_var(list(self.sizes), self.init, gain=self.gain, std=self.std,
-                                 mode=self.fan_mode)
-
-
 def build_network(spec: NetworkSpec, reuse: MLP | None = None) -> MLP:
     """The MLP of `spec` (lending layers from `reuse`, see `MLP(reuse=)`)."""
-    return MLP(list(spec.sizes), activation=activation_name(spec), init=spec.init,
-               gain=spec.gain, std=spec.std, fan_mode=spec.fan_mode, bias_std=spec.bias_std,
-               seed=spec.seed, reuse=reuse)
+    return MLP.from_spec(spec, reuse=reuse)
 
 
 def activation_name(spec: NetworkSpec) -> str:
@@ -205,6 +165,7 @@ class DashboardState:
     backward_entries_underflow: int | None = None
     # some layers grow the gradient and others shrink it (beyond LEVEL_TOL): no one rate
     mixed_steps: bool = False
+    verdict: FloatVerdict | None = None  # LayerStats.float_range, the words of float_summary
 
     def forward_regions(self) -> list[tuple[str, float, float, str]]:
         """Layer ranges of the forward panels to hatch: (kind, x_from, x_to, label)."""
@@ -230,33 +191,11 @@ class DashboardState:
         return out
 
     def float_summary(self) -> str:
-        """One line on the float range (the caption and the status say exactly this)."""
-        def phrase(entries: str, moment: str, k: int, m: int | None, down: str, over: bool) -> str:
-            # k: first layer whose shown moment leaves the range; m: first whose entries do
-            if m == k:
-                return (f"{entries} overflow (inf/nan) from layer {k}{down}" if over else
-                        f"{entries} vanish below float precision from layer {k}{down}")
-            moved = (f"overflows float64 (inf) from layer {k}{down}" if over else
-                     f"underflows to 0 from layer {k}{down}")
-            stay = "stay finite" if over else "stay above float precision"
-            if m is not None:
-                stay += f" {'down' if down else 'up'} to layer {m + 1 if down else m - 1}"
-            return f"{moment} {moved} (the entries {stay})"
-
-        parts = []
-        if self.forward_overflow is not None:
-            parts.append(phrase("activations", "E[h_l²]", self.forward_overflow,
-                                self.forward_entries_overflow, "", True))
-        if self.forward_underflow is not None:
-            parts.append(phrase("activations", "E[h_l²]", self.forward_underflow,
-                                self.forward_entries_underflow, "", False))
-        if self.backward_overflow is not None:
-            parts.append(phrase("gradients dL/dh", "Var[dL/dh_l]", self.backward_overflow,
-                                self.backward_entries_overflow, " down", True))
-        if self.backward_underflow is not None:
-            parts.append(phrase("gradients dL/dh", "Var[dL/dh_l]", self.backward_underflow,
-                                self.backward_entries_underflow, " down", False))
-        return "; ".join(parts) if parts else "all values finite and above float precision"
+        """One line on the float range: `LayerStats.float_range.text()`, the one verdict
+        (`LayerStats.summary()` prints the same), so caption, status and summary agree."""
+        if self.verdict is None:
+            return "all values finite and above float precision"
+        return self.verdict.text()
 
 
 def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
@@ -267,18 +206,16 @@ def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
     range, the very points the figure draws as edge triangles: inf/nan, or 0 and subnormal.
     """
     L = stats.depth
-    h = np.asarray(stats.h_m2, float)
     g = np.asarray(stats.grad_h_var, float)
-    tiny = np.finfo(np.float64).tiny
-    with np.errstate(all="ignore"):
-        h_over, g_over = ~np.isfinite(h), ~np.isfinite(g)
-        h_under, g_under = np.isfinite(h) & (h < tiny), np.isfinite(g) & (g < tiny)
-    up, down = range(L), range(L, -1, -1)
-    fo = _min(stats.forward_overflow, _plus1(_first(h_over, up)))
-    bo = _max(stats.backward_overflow, _first(g_over, down))
-    fu = _min(stats.forward_underflow, _plus1(_first(h_under, up)))
-    # once activations overflow, the gradients below are computed from inf/nan: no verdict
-    bu = None if fo is not None else _max(stats.backward_underflow, _first(g_under, down))
+    verdict = stats.float_range
+    f, b = verdict.forward, verdict.backward
+    # the hatched regions start at the first layer the verdict names, whether the entries or
+    # only their second moment left the range (moments leave it first: E[h^2] of entries
+    # ~1e154 is inf, of entries ~1e-160 is 0)
+    fo = _min(f.moment_overflow, f.entries_overflow)
+    fu = _min(f.moment_underflow, f.entries_underflow)
+    bo = _max(b.moment_overflow, b.entries_overflow)
+    bu = _max(b.moment_underflow, b.entries_underflow)
     factor = None
     with np.errstate(all="ignore"):
         if bo is None and bu is None and L > 0 and g[0] > 0 and g[-1] > 0:
@@ -294,17 +231,11 @@ def dashboard_state(stats: LayerStats, *, chi_1: float | None = None,
                           None if chi_1 is None else float(chi_1),
                           None if q_star is None else float(q_star),
                           scale_free=stats.activation in ("linear", "relu", "leaky_relu"),
-                          forward_entries_overflow=stats.forward_overflow,
-                          backward_entries_overflow=stats.backward_overflow,
-                          forward_entries_underflow=stats.forward_underflow,
-                          backward_entries_underflow=stats.backward_underflow,
-                          mixed_steps=steps is not None and all(steps))
-
-
-def _num(x: float) -> str:
-    if x == 0:
-        return "0"
-    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}"
+                          forward_entries_overflow=f.entries_overflow,
+                          backward_entries_overflow=b.entries_overflow,
+                          forward_entries_underflow=f.entries_underflow,
+                          backward_entries_underflow=b.entries_underflow,
+                          mixed_steps=steps is not None and all(steps), verdict=verdict)
 
 
 def _direction(x: float) -> int:
@@ -327,8 +258,8 @@ def measured_text(state: DashboardState) -> str:
         return (f"measured: gradients grow out of the float range (inf from layer "
                 f"{state.backward_overflow} down)")
     if state.backward_underflow is not None:
-        return (f"measured: gradients shrink out of the float range (Var[∂L/∂h_l] is 0 or "
-                f"below float precision from layer {state.backward_underflow} down)")
+        return (f"measured: gradients shrink out of the float range (from layer "
+                f"{state.backward_underflow} down)")
     f = state.grad_factor
     if f is None:
         return "measured: no gradient ratio (Var[∂L/∂h_L] is 0)"
@@ -337,12 +268,12 @@ def measured_text(state: DashboardState) -> str:
     if state.mixed_steps:
         # a bottleneck: some layers shrink the gradient, others grow it; no one rate applies
         verb = "fall" if total < 1 else "rise"
-        return (f"measured: gradients {verb} ×{_num(total)} {over}, not at one rate: some "
+        return (f"measured: gradients {verb} ×{format_number(total)} {over}, not at one rate: some "
                 "layers shrink them and others grow them (the widths change)")
     if abs(f - 1) <= LEVEL_TOL:
-        return f"measured: gradients stay nearly level (×{f:.3f} per layer, ×{_num(total)} {over})"
+        return f"measured: gradients stay nearly level (×{f:.3f} per layer, ×{format_number(total)} {over})"
     verb = "shrink" if f < 1 else "grow"
-    return f"measured: gradients {verb} ×{f:.3g} per layer (×{_num(total)} {over})"
+    return f"measured: gradients {verb} ×{f:.3g} per layer (×{format_number(total)} {over})"
 
 
 def phase_text(state: DashboardState, linear: bool = False) -> str:
@@ -364,7 +295,7 @@ def phase_text(state: DashboardState, linear: bool = False) -> str:
             text += "; the difference is this finite network's spread (smaller when wider)"
         return text + "."
     where = "at the fixed point" + ("" if q is None else
-                                    f" q* = {_num(q) if np.isfinite(q) else 'inf'}")
+                                    f" q* = {format_number(q) if np.isfinite(q) else 'inf'}")
     text += f"; {where}, χ₁ = {c:.3g} ({_chi_phase(c)})"
     if f is not None and not state.mixed_steps and _direction(f) != _direction(c):
         if state.scale_free:
@@ -385,12 +316,9 @@ def theory_prediction(setting: Setting) -> Prediction | None:
     (toggling the theory or moving back to a setting costs nothing)."""
     if setting.theory == "off":
         return None
-    spec = setting.spec
-    weight_var = list(spec.weight_var())
     if setting.theory == "linear":
-        return linear_theory(list(spec.sizes), weight_var, batch=setting.batch)
-    return mean_field(list(spec.sizes), activation_name(spec), weight_var,
-                      bias_var=spec.bias_std ** 2, batch=setting.batch)
+        return linear_theory(setting.spec, batch=setting.batch)
+    return mean_field(setting.spec, batch=setting.batch)
 
 
 @lru_cache(maxsize=256)
@@ -405,13 +333,8 @@ def cached_q_star(activation: str, sigma_w2: float, sigma_b2: float) -> float:
     return fixed_point_q(activation, sigma_w2, sigma_b2)
 
 
-def fmt_number(x: float) -> str:
-    """A ratio or variance as the status line prints it (inf, nan and an underflowed 0 named)."""
-    if not np.isfinite(x):
-        return "inf" if x > 0 else "nan"
-    if x == 0:
-        return "0 (underflow: below 1e-308)"
-    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}"
+# how the status prints a ratio or variance that underflowed to exactly 0
+ZERO = "0 (underflow: below 1e-308)"
 
 
 def first_below(values: np.ndarray, reference: float, order) -> int | None:
@@ -532,7 +455,7 @@ def describe(setting: Setting, stats: LayerStats, prediction: Prediction | None,
         k = first_below(stats.h_m2, h1, ((l + 1, v) for l, v in enumerate(stats.h_m2)))
         with np.errstate(all="ignore"):
             ratio = stats.h_m2[-1] / h1 if h1 > 0 else float("nan")
-        fwd = (f"Activations: E[h_L²]/E[h_1²] = {fmt_number(ratio)}; "
+        fwd = (f"Activations: E[h_L²]/E[h_1²] = {format_number(ratio, zero=ZERO)}; "
                + (f"E[h_l²] falls below 10⁻⁶ × E[h_1²] (relative to layer 1) at layer {k}."
                   if k is not None else "no layer falls below 10⁻⁶ × E[h_1²] (relative to layer 1)."))
     lines.append(fwd)
@@ -543,15 +466,15 @@ def describe(setting: Setting, stats: LayerStats, prediction: Prediction | None,
             with np.errstate(all="ignore"):
                 t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
             bwd += (f"; theory ({prediction.name}): Var[∂L/∂h_0]/Var[∂L/∂h_L] = "
-                    f"{fmt_number(t_ratio)}")
+                    f"{format_number(t_ratio, zero=ZERO)}")
     else:
         with np.errstate(all="ignore"):
             ratio = g0 / gL if gL > 0 else float("nan")
-        bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {fmt_number(ratio)} (input vs output)"
+        bwd = f"Gradients: Var[∂L/∂h_0]/Var[∂L/∂h_L] = {format_number(ratio, zero=ZERO)} (input vs output)"
         if prediction is not None:
             with np.errstate(all="ignore"):
                 t_ratio = prediction.grad_h_var[0] / prediction.grad_h_var[-1]
-            bwd += f"; theory ({prediction.name}) {fmt_number(t_ratio)}"
+            bwd += f"; theory ({prediction.name}) {format_number(t_ratio, zero=ZERO)}"
         k = first_below(stats.grad_h_var, gL, ((l, stats.grad_h_var[l]) for l in range(L, -1, -1)))
         if k is not None:
             bwd += (f"; Var[∂L/∂h_l] falls below 10⁻⁶ × Var[∂L/∂h_L] (relative to the output) "

@@ -131,13 +131,21 @@ class FloatVerdict:
                              + ("stay finite" if last is None else
                                 f"stay finite {'down' if down else 'up'} to layer {last} "
                                 f"(inf/nan from layer {r.entries_overflow}{where})"))
-        if r.entries_underflow is not None:
+        m, e = r.moment_underflow, r.entries_underflow
+        # the second moment underflows first (squares of ~1e-160 are 0), unless the entries
+        # are float32 (their tiny, 1.2e-38, is far above float64's): name the first, and when
+        # the other follows later, where
+        if m is not None and (e is None or (m > e if down else m < e)):
+            text = (f"{moment} underflows (below {_TINY64:.1e}, the smallest normal float64) "
+                    f"from layer {m}{where}, while the {entries} themselves are still normal "
+                    "numbers")
+            if e is not None:
+                text += (f" {'down' if down else 'up'} to layer {e + 1 if down else e - 1} "
+                         f"(all below {self.tiny:.1e} from layer {e}{where})")
+            parts.append(text)
+        elif e is not None:
             parts.append(f"{entries} vanish below float precision (all below {self.tiny:.1e}) "
-                         f"from layer {r.entries_underflow}{where}")
-        elif r.moment_underflow is not None:
-            parts.append(f"{moment} underflows (below {_TINY64:.1e}, the smallest normal "
-                         f"float64) from layer {r.moment_underflow}{where}, while the {entries} "
-                         "themselves are still normal numbers")
+                         f"from layer {e}{where}")
         return parts
 
     def text(self) -> str:

@@ -20,12 +20,12 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MaxNLocator, NullLocator
 
 from ..dashboard_model import DashboardState, dashboard_state
-from ..stats import LayerStats, layer_histograms
+from ..stats import HIST_MAX, LayerStats, histogram_range, layer_histograms
 from ..theory import Prediction
 
 from .style import _LOG_FLOOR as LOG_FLOOR
 from .style import (ALARM, BAND_COLOR, FONT, HEALTHY_BAND, LINE, LINE_COLORS, MARKER, SEQUENTIAL,
-                    SMALL, SYMBOLS, VANISH, _BOTTOM, _HIST_MAX, _LOG_CEIL, _TOP,
+                    SMALL, SYMBOLS, VANISH, _BOTTOM, _LOG_CEIL, _TOP,
                     _caption, _color, _marker, _style_axes, _wrap)
 
 
@@ -530,15 +530,13 @@ class HistogramArtists:
                 zeros_note = (f" Exact zeros ({100 * share:.0f}% of the values: inactive units) "
                               "are not drawn; the curves are densities of the non-zero values.")
         if range is None:
-            # layer_histograms' default range, capped: near the float maximum the bin width
-            # times the sample count overflows; values beyond the cap are counted in the caption
-            pooled = np.concatenate([np.abs(v) for v in signed]) if signed else np.zeros(0)
-            pooled = pooled[np.isfinite(pooled)]
-            a = float(np.percentile(pooled, 99.5)) if pooled.size else 1.0
-            a = min(a, _HIST_MAX) if a > 0 else 1.0
+            # the one default range (stats.histogram_range), capped at HIST_MAX: near the float
+            # maximum the bin width times the sample count overflows; values beyond the cap
+            # are counted in the caption
             nonneg = finite_all.size > 0 and finite_all.min() >= 0
-            range = (0.0, a) if nonneg else (-a, a)
-            beyond = int(np.count_nonzero(pooled > _HIST_MAX))
+            range = histogram_range(signed, from_zero=nonneg)
+            beyond = int(sum(np.count_nonzero(np.isfinite(v) & (np.abs(v) > HIST_MAX))
+                             for v in signed))
         counts, edges = layer_histograms(signed, bins=bins, range=range)
         centres = 0.5 * (edges[:-1] + edges[1:])
         n = len(values)
@@ -572,7 +570,7 @@ class HistogramArtists:
         dropped = [int(np.size(v) - np.count_nonzero(np.isfinite(np.asarray(v, dtype=np.float64))))
                    for v in values]
         total = sum(dropped)
-        far = (f" {beyond} finite values above {_HIST_MAX:.0e} in size lie beyond the x axis."
+        far = (f" {beyond} finite values above {HIST_MAX:.0e} in size lie beyond the x axis."
                if beyond else "")
         if total == 0:
             return "All values finite." + far + zeros_note

@@ -39,7 +39,6 @@ SEQUENTIAL = "viridis"
 # is drawn, and only inf/nan (top) and 0 or subnormal values (bottom) become edge triangles,
 # the same points the float-range verdict names and the hatching marks.
 _LOG_FLOOR, _LOG_CEIL = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
-_HIST_MAX = 1e300  # histogram x range cap: bins x samples x width stays below 1e308
 _TOP, _BOTTOM = 0.965, 0.035  # edge markers, in axes fractions
 
 SYMBOLS = {
