@@ -52,7 +52,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from wi_helpers import footprint_bytes, layer_stats  # noqa: E402
+from wi_helpers import MLP, NetworkSpec, footprint_bytes, layer_stats, mean_field  # noqa: E402
 from wi_helpers import dashboard_model, plots, widgets  # noqa: E402
 
 SETTINGS = [  # (label, depth, width, batch, the other depth alternated with)
@@ -107,20 +107,16 @@ def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int)
 
 def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
     """interact-style: compute, build a new figure with the same plotting code, tight_layout, PNG."""
-    p = dict(widgets.DEFAULTS, depth=depth, width=width, batch=batch)
-    helper = widgets.Dashboard.__new__(widgets.Dashboard)  # only for its compute helpers
-
     def update(L: int) -> bytes:
-        q = dict(p, depth=L)
-        sizes = widgets.network_sizes("constant", L, width)
-        net = widgets.Dashboard._network(helper, q, sizes)
-        stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(q["seed"]), weight_grads=False)
-        prediction = widgets.Dashboard._prediction(helper, q, sizes)
+        setting = dashboard_model.Setting(NetworkSpec([width] * (L + 1), seed=0), batch=batch)
+        net = MLP.from_spec(setting.spec)
+        stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(0), weight_grads=False)
+        prediction = mean_field(setting.spec, batch=batch)  # (no cache: a naive cell)
         fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                                  gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
         plots.VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
-        fig.suptitle(dashboard_model.describe_sizes(sizes), fontsize=plots.TITLE)
-        dashboard_model.describe(q, sizes, stats, prediction)
+        fig.suptitle(dashboard_model.describe_sizes(setting.sizes), fontsize=plots.TITLE)
+        dashboard_model.describe(setting, stats, prediction)
         fig.tight_layout()
         buf = io.BytesIO()  # plt.show() under the inline backend: print_figure with a tight bbox
         fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=widgets.FIGURE_DPI)

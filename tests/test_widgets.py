@@ -585,3 +585,40 @@ def test_presets_use_one_rule_for_case_and_sizes_imply_custom():
         variance_dashboard(backend="agg", sizes=[784, 100, 10], shape="constant")
     with pytest.raises(ValueError, match="shape='round' is not allowed.*any case"):
         variance_dashboard(backend="agg", shape="round")
+
+
+def test_a_new_network_option_reaches_the_figure(monkeypatch):
+    """Issue 20: adding a network option is one field of NetworkSpec, one branch in the
+    network and one control row of one dashboard; changing only that field changes what the
+    learner sees (no cache or reuse keeps a stale figure). Here the option is the dtype, a
+    spec field no series dashboard shows, added as a new kind's control."""
+    dtype = widgets.Control("dtype", "float64", widgets.W.Dropdown,
+                            dict(options=["float64", "float32"], description="dtype",
+                                 tooltip="floating-point type of the network"),
+                            check=lambda v: str(v))
+
+    class WithDtype(widgets.VarianceDashboard):
+        CONTROLS = widgets.VarianceDashboard.CONTROLS + (dtype,)
+
+        def _spec_options(self, v):
+            return {**super()._spec_options(v), "dtype": v["dtype"]}
+
+    d = WithDtype(WithDtype.check_controls(None),
+                  WithDtype.check_preset(dict(depth=90, width=32, batch=16, init="normal",
+                                              std=0.6, activation="linear")), backend="agg")
+    d._repr_mimebundle_()
+    before_setting, before = d.setting(), _plain_render(d)
+    n = d.n_updates
+    d.controls["dtype"].value = "float32"  # the only change
+    after = d.setting()
+    assert after != before_setting and after.spec.dtype == np.float32
+    assert after.spec.sizes == before_setting.spec.sizes and after.batch == before_setting.batch
+    assert d.n_updates == n + 1
+    # the figure shows the float32 network (its entries leave float32's range near layer 75: the
+    # stats and the picture differ), equal to one drawn from scratch
+    net = MLP([32] * 91, activation="linear", init="normal", std=0.6, seed=0, dtype=np.float32)
+    expected = layer_stats(net, batch=16, rng=np.random.default_rng([0, 1]), weight_grads=False)
+    np.testing.assert_array_equal(d.stats.h_m2, expected.h_m2)
+    assert d.stats.dtype == "float32"
+    assert (_plain_render(d) != before).any()
+    _assert_shows_everything(d)

@@ -98,9 +98,21 @@ class MinorLogLocator(LogLocator):
         return ticks[np.isfinite(ticks) & (ticks > 0)]
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
 def decade_label(y: float, _pos=None) -> str:
-    """Tick label 10^k of a decade tick."""
-    return f"$10^{{{round(math.log10(y))}}}$" if y > 0 else ""
+    """Tick label 10ᵏ of a decade tick (plain text with superscript digits: no mathtext)."""
+    return "10" + str(round(math.log10(y))).translate(_SUPERSCRIPT) if y > 0 else ""
+
+
+def _inches(ax, axis: int = 0):
+    """A transform: x (axis 0) or y (axis 1) in inches from the axes' left or bottom edge,
+    the other coordinate in axes fractions (axis labels at a fixed distance in print units)."""
+    from_corner = ax.figure.dpi_scale_trans + mtransforms.ScaledTranslation(0, 0, ax.transAxes)
+    if axis == 0:
+        return mtransforms.blended_transform_factory(from_corner, ax.transAxes)
+    return mtransforms.blended_transform_factory(ax.transAxes, from_corner)
 
 
 # ------------------------------------------------------------------ one panel
@@ -424,13 +436,24 @@ class VarianceArtists:
         if live:
             for panel in (self.h, self.g):
                 panel.ax.yaxis.set_minor_locator(NullLocator())
-        self.h.ax.set_title("activations, forward", fontsize=FONT)
-        self.g.ax.set_title("gradients, backward", fontsize=FONT)
+        # live: titles at a fixed height (no search for the tallest tick label on each draw)
+        where = dict(y=1.0, pad=5.0) if live else {}
+        self.h.ax.set_title("activations, forward", fontsize=FONT, **where)
+        self.g.ax.set_title("gradients, backward", fontsize=FONT, **where)
         self.sat = None
         if saturation:
             self.sat = _Panel(axes[2], log=False, band=None, ylabel=SYMBOLS["saturation"],
                               ylim=(-0.03, 1.08), snap=live)
-            self.sat.ax.set_title("saturation", fontsize=FONT)
+            self.sat.ax.set_title("saturation", fontsize=FONT, **where)
+        if live:
+            # axis labels at fixed places, clear of the widest tick labels (10⁻³⁰⁰ on the
+            # log panels): no layout of the tick labels' boxes on each draw
+            for panel, width in ((self.h, 36), (self.g, 36), (self.sat, 24)):
+                if panel is None:
+                    continue
+                ax = panel.ax
+                ax.yaxis.set_label_coords(-(width + 8) / 72, 0.5, transform=_inches(ax))
+                ax.xaxis.set_label_coords(0.5, -(SMALL + 10) / 72, transform=_inches(ax, 1))
         self.caption = _caption(fig, "")
 
     def dynamic_artists(self) -> list:
