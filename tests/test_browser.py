@@ -331,8 +331,11 @@ DASHBOARD_VIEW_JS = """() => {
             controls: [...d.querySelectorAll('.wi-controls input, .wi-controls select, '
                 + '.wi-controls .noUi-handle')].filter(shown).length,
             status: [...d.querySelectorAll('.wi-status')].filter(shown).length,
+            // (textContent: JupyterLab may skip rendering cells out of view, innerText is
+            // then empty; the note's text is in its div, beside its <style>)
             note: [...d.querySelectorAll('.wi-saved-note')].filter(shown)
-                .map((e) => e.innerText.trim()),
+                .map((e) => [...e.querySelectorAll('.widget-html-content > div')]
+                    .map((x) => x.textContent.trim()).join(' ')),
             icons,
         };
     });
