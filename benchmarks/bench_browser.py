@@ -54,7 +54,7 @@ import time
 import ipywidgets as W
 import matplotlib.pyplot as plt
 from IPython.display import display
-from wi_helpers import dashboard_model, layer_stats, plots, widgets
+from wi_helpers import MLP, NetworkSpec, dashboard_model, layer_stats, mean_field, plots, widgets
 from wi_helpers.widgets import variance_dashboard
 %matplotlib inline
 """

@@ -7,6 +7,14 @@ Each factory returns a `Dashboard` (an ipywidgets VBox): the controls, a status 
 in words what the figure shows, and one figure that is built once and then updated in place
 (`set_data` on the existing artists; nothing is rebuilt, nothing stacks).
 
+One update: the controls make one hashable `Setting` (network spec, batch, theory;
+`Dashboard.setting`); the simulation is cached on it (`Dashboard._simulate`, the theory left
+out), the theory on the whole setting (`dashboard_model.theory_prediction`); one verdict
+(`dashboard_model.state_for`, from `LayerStats.float_range`) feeds the caption, the hatching
+and the status (`dashboard_model.describe`). Each dashboard kind lists its controls
+(`CONTROLS`, rows of `Control`) and draws (`_draw`); a control added for one kind appears on
+no other.
+
 Redrawing by blitting (`Blitter`): the data artists (lines, edge markers, hatched regions) are
 `animated`, so a full draw leaves them out; right after each full draw (a `draw_event`,
 whoever asked for it) the dashboard copies the figure's pixels as its background and draws
@@ -14,24 +22,30 @@ the data artists on top. An update whose axes, ticks, labels, legend and caption
 (`_static_key`; the live panels of `wi_helpers.plots.artists` snap their limits to coarse
 steps) then only restores the background, draws the data artists and blits (ipympl sends the frontend
 the changed pixels); any other update draws the whole figure. Only the theory changed: the
-simulation is reused (`Dashboard._simulate`); the theory is cached by its inputs.
+simulation is reused (`Dashboard._simulate`); the theory is cached by the setting.
 
 DOM contract (CSS classes, stable, used by tests/test_browser.py): every control has class
-`wi-<name>` (`wi-depth`, `wi-width`, ..., see `CONTROLS`), the status line (an
-`ipywidgets.HTML`) has `wi-status`, the figure widget (the ipympl Canvas) has `wi-figure`,
-and the whole dashboard `wi-dashboard`.
+`wi-<name>` (`wi-depth`, `wi-width`, ..., see `Dashboard.CONTROLS`), their box `wi-controls`,
+the status line (an `ipywidgets.HTML`) has `wi-status`, the figure widget (the ipympl Canvas)
+has `wi-figure`, the line shown when the kernel is gone `wi-saved-note`, and the whole
+dashboard `wi-dashboard`.
 
 Reproducibility: every update rebuilds the network from `np.random.default_rng(seed)` (inside
 `MLP(seed=seed)`: a deeper network starts with the same first layers) and draws the probes
 (unit-variance input X, unit-variance output gradient) from `probe_rng(seed)`, so moving one
 slider changes one thing only.
 
-Cost: an update refuses, before allocating anything, networks whose forward+backward
-arrays (`footprint_bytes`) exceed `DASHBOARD_MAX_BYTES`; the status line says so.
+Cost: the depth, width and batch sliders offer only networks whose forward+backward arrays
+(`footprint_bytes`) fit `DASHBOARD_MAX_BYTES` with the other controls as they are
+(`Dashboard._fit`), so every value a slider offers is drawn; typed sizes beyond it are refused
+before anything is allocated, and the status says which of this dashboard's controls to lower.
 
-Without a widget frontend (GitHub, nbviewer, nbconvert) a dashboard's saved output still shows
-a PNG snapshot of its figure with a line saying how to get the live one (see
-`Dashboard._repr_mimebundle_`).
+Saved and reopened (the kernel gone): JupyterLab restores the widgets from the state saved in
+the notebook (tools/install_lab_settings.py), and the dashboard shows its last figure as a
+plain image under one line, "run this cell to make it live" (`_SAVED_CSS`; no controls, no
+stale status, no broken-link icons). Without a widget frontend (GitHub, nbviewer, nbconvert)
+its output shows a PNG snapshot of the figure as it was first displayed, with a line saying
+how to get the live one (`Dashboard._repr_mimebundle_`).
 """
 from __future__ import annotations
 
@@ -52,6 +66,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import IdentityTransform
 from PIL import Image
 
 from .plots import style
@@ -265,22 +281,28 @@ def slider_limit(lo: int, hi: int, step: int, fits: Callable[[int], bool]) -> in
 # ------------------------------------------------------------------- computing
 
 
-def _static_key(fig: Figure) -> tuple:
-    """What a full draw depends on besides the animated artists (limits, labels, legends, size).
+def _axes_key(ax) -> tuple:
+    """What one axes' static drawing depends on (limits, scales, labels, title, legend)."""
+    legend = ax.get_legend()
+    return (ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_xlabel(),
+            ax.get_ylabel(), ax.get_title(),
+            None if legend is None else tuple(t.get_text() for t in legend.get_texts()))
 
-    Two equal keys mean the background captured at the last full draw is still right.
-    """
+
+def _static_key(fig: Figure) -> tuple:
+    """What a full draw depends on besides the animated artists: (the figure's part: size,
+    legends, texts; one part per axes). Equal keys mean the background is still right; when
+    only axes parts differ, those axes alone are redrawn (see `Blitter.show`)."""
     parts: list[Any] = [tuple(fig.get_size_inches()), fig.dpi]
-    for ax in fig.axes:
-        legend = ax.get_legend()
-        parts.append((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(),
-                      ax.get_xlabel(), ax.get_ylabel(), ax.get_title(),
-                      None if legend is None else tuple(t.get_text() for t in legend.get_texts())))
     parts.append(tuple(tuple(t.get_text() for t in legend.get_texts()) for legend in fig.legends))
     for text in [*fig.texts, fig._suptitle, fig._supxlabel, fig._supylabel]:
         if text is not None and not text.get_animated():
             parts.append((text.get_text(), text.get_visible()))
-    return tuple(parts)
+    return tuple(parts), tuple(_axes_key(ax) for ax in fig.axes)
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 # -------------------------------------------------------------------- dashboard
@@ -342,7 +364,9 @@ class Blitter:
         self.figure, self._artists = figure, artists
         self.background = None
         self.drawn_key: tuple | None = None
-        self.n_full_draws = self.n_blits = 0  # (the benchmark reports them)
+        self.n_full_draws = self.n_blits = self.n_partial_draws = 0  # (the benchmark reports them)
+        self.partial = True  # redraw changed axes alone (False: a full draw instead, the naive way)
+        self._reserved: list[tuple] = []
         figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     def artists(self) -> list:
@@ -363,21 +387,86 @@ class Blitter:
         self.background = canvas.copy_from_bbox(self.figure.bbox)
         self.drawn_key = _static_key(self.figure)
         self.n_full_draws += 1
+        # what lies outside the axes: an axes redrawn alone must not paint over it
+        renderer = event.renderer
+        self._reserved = [tuple(a.get_window_extent(renderer).extents)
+                          for a in [*self.figure.legends, *self.figure.texts,
+                                    self.figure._suptitle, self.figure._supxlabel]
+                          if a is not None and a.get_visible() and not a.get_animated()
+                          and (not hasattr(a, "get_text") or a.get_text())]
         for artist in self.artists():
             self.figure.draw_artist(artist)
 
+    def _regions(self) -> list[tuple[float, float, float, float]]:
+        """The pixels each axes draws into (ticks, labels and title included), in display
+        units: the axes box widened towards its neighbours, as far as the axis labels go."""
+        fig = self.figure
+        dpi = fig.dpi
+        boxes = [ax.get_window_extent().extents for ax in fig.axes]
+        out = []
+        for i, (x0, y0, x1, y1) in enumerate(boxes):
+            left = [b[2] for b in boxes if b[2] <= x0 and b[1] < y1 and y0 < b[3]]
+            # to the figure's edge, or to 14 px right of the neighbour (its last tick label)
+            left_room = x0 - max(left) - 14 if left else x0
+            out.append((math.floor(x0 - max(min(left_room, x0 if not left else 0.95 * dpi), 0.0)),
+                        math.floor(y0 - 0.62 * dpi),
+                        math.ceil(x1 + 12), math.ceil(max(y1 + 2, self._title_top(fig.axes[i])))))
+        return out
+
+    @staticmethod
+    def _title_top(ax) -> float:
+        """The top of the axes' title in display units (its box, with a pixel to spare)."""
+        titles = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+        return max((t.get_window_extent().y1 + 1 for t in titles), default=0.0)
+
+    def _redraw_axes(self, changed: list[int]) -> bool:
+        """Paint over the regions of the axes `changed` and draw those axes again on the
+        background (False, nothing done, when a region meets another's or a figure text)."""
+        fig, canvas = self.figure, self.figure.canvas
+        regions = self._regions()
+        boxes = [tuple(ax.get_window_extent().extents) for ax in fig.axes]
+        for i in changed:
+            others = ([r for j, r in enumerate(regions) if j != i]
+                      + [b for j, b in enumerate(boxes) if j != i] + self._reserved)
+            if any(_overlap(regions[i], r) for r in others):
+                return False
+        renderer = canvas.get_renderer()
+        canvas.restore_region(self.background)
+        for i in changed:
+            x0, y0, x1, y1 = regions[i]
+            patch = Rectangle((x0, y0), x1 - x0, y1 - y0, transform=IdentityTransform(),
+                              facecolor=fig.get_facecolor(), edgecolor="none", linewidth=0,
+                              antialiased=False, snap=True)
+            patch.set_figure(fig)
+            patch.draw(renderer)
+            fig.axes[i].draw(renderer)  # its static artists (the animated ones are left out)
+        self.background = canvas.copy_from_bbox(fig.bbox)
+        return True
+
     def show(self) -> None:
-        """Put the current artists on the canvas: a blit if only they changed, else a full draw."""
+        """Put the current artists on the canvas: a blit if only they changed; if some axes
+        changed (limits, ticks, labels), those axes are redrawn and the rest kept; else
+        (the figure's legend, caption or size changed) a full draw."""
         canvas = self.figure.canvas
         dynamic = self.artists()
-        if self.background is None or _static_key(self.figure) != self.drawn_key:
+        key = _static_key(self.figure)
+        if (self.background is None or key[0] != self.drawn_key[0]
+                or len(key[1]) != len(self.drawn_key[1])):
             canvas.draw()  # -> _on_draw (new background + data); ipympl sends the changed pixels
+            return
+        changed = [i for i, (a, b) in enumerate(zip(key[1], self.drawn_key[1])) if a != b]
+        if changed:
+            if not self.partial or not self._redraw_axes(changed):
+                canvas.draw()
+                return
+            self.drawn_key = key
+            self.n_partial_draws += 1
         else:
             canvas.restore_region(self.background)
-            for artist in dynamic:
-                self.figure.draw_artist(artist)
-            canvas.blit(self.figure.bbox)  # ipympl: sends the changed pixels
             self.n_blits += 1
+        for artist in dynamic:
+            self.figure.draw_artist(artist)
+        canvas.blit(self.figure.bbox)  # ipympl: sends the changed pixels
 
 
 # A dashboard whose kernel is gone (notebook saved and reopened, kernel restarted): ipywidgets
