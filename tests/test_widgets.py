@@ -197,7 +197,7 @@ def test_typed_sizes_too_large_are_refused_in_this_dashboards_words():
     text = d.status_text()
     assert "Too large for a live dashboard" in text and "Nothing was computed" in text
     # this dashboard has no depth, width or batch control: the hint names what it has
-    assert "Lower fewer or narrower layers in sizes." in text and "depth" not in text
+    assert "To fit, type fewer or narrower layers in sizes." in text and "depth" not in text
     # (switching the shape to custom drew the default typed sizes first)
     assert "still shows the previous network (3 layers, widths 784" in text
     np.testing.assert_array_equal(_sim(d.figure.axes[0]).get_ydata(), ydata)

@@ -707,14 +707,14 @@ class Dashboard(W.VBox):
         return html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", text)))
 
     def _lower_hint(self) -> str:
-        """Which of this dashboard's shown controls make a network smaller."""
-        names = {"depth": "the depth", "width": "the width", "batch": "the batch",
-                 "sizes": "fewer or narrower layers in sizes"}
+        """What to change, in this dashboard's own controls, to make the network fit."""
+        names = {"depth": "lower the depth", "width": "lower the width",
+                 "batch": "lower the batch", "sizes": "type fewer or narrower layers in sizes"}
         have = [text for name, text in names.items() if name in self.shown]
         if not have:
             return "This dashboard's preset is too large; pass smaller sizes to it."
-        return "Lower " + (" or ".join(have) if len(have) < 3 else
-                           ", ".join(have[:-1]) + " or " + have[-1]) + "."
+        return "To fit, " + (" or ".join(have) if len(have) < 3 else
+                             ", ".join(have[:-1]) + " or " + have[-1]) + "."
 
     def _still_shown(self) -> str:
         """What the figure shows after a refused setting."""
