@@ -363,9 +363,10 @@ def test_float_range_is_one_verdict_on_the_shown_numbers():
     assert (s.forward_overflow, s.backward_overflow) == (None, None)
     assert not v.ok() and s.summary() == v.text()
     text = s.summary()
-    assert f"E[h_l²] overflows (too large for float64: inf) from layer {bad_h[0] + 1}" in text
-    assert f"Var[dL/dh_l] overflows (too large for float64: inf) from layer {bad_g[-1]} down" in text
-    assert "themselves stay finite" in text and "all values finite" not in text
+    assert text == (f"E[h_l²] overflows from layer {bad_h[0] + 1} (beyond float64's "
+                    "1.8e+308; the activations themselves stay finite); Var[dL/dh_l] overflows "
+                    f"from layer {bad_g[-1]} down (beyond float64's 1.8e+308; the "
+                    "gradients dL/dh themselves stay finite)")
     # float32 entries overflow while their float64 moments are finite: one phrase each
     f32 = layer_stats(MLP([100] * 61, activation="linear", init="normal", std=1.0, seed=0,
                           dtype=np.float32), batch=16, rng=np.random.default_rng(0))
@@ -377,7 +378,7 @@ def test_float_range_is_one_verdict_on_the_shown_numbers():
                        batch=16, rng=np.random.default_rng(0))
     k = deep.forward_overflow
     assert deep.float_range.forward.moment_overflow < k
-    assert f"stay finite up to layer {k - 1} (inf/nan from layer {k})" in deep.summary()
+    assert f"1.8e+308), the activations themselves from layer {k};" in deep.summary()
     # a second moment below float64's smallest normal, entries still normal numbers
     small = layer_stats(MLP([256] * 101, activation="linear", init="normal", std=1e-3, seed=0),
                         batch=64, rng=np.random.default_rng(0))
@@ -643,6 +644,11 @@ def test_spec_canonicalizes_names_once_and_is_hashable():
         MLP(net.spec)
     with pytest.raises(ValueError, match="std is required for scheme 'normal'"):
         NetworkSpec([4, 4], init="normal")
+    # relaxed: the options the scheme does not use are dropped, not refused
+    assert NetworkSpec.relaxed([4, 4], init="Xavier", std=0.3, fan_mode="fan_out") == NetworkSpec(
+        [4, 4])
+    assert NetworkSpec.relaxed([4, 4], init="normal", std=0.3).std == 0.3
+    assert NetworkSpec.relaxed([4, 4], init="he", fan_mode="fan_out").fan_mode == "fan_out"
 
 
 def test_spec_reserved_options_are_refused_until_implemented():
@@ -720,6 +726,10 @@ def test_theory_accepts_a_spec():
     assert np.array_equal(scheme_weight_var([30, 20, 10], "he", fan_mode="fan_out"),
                           scheme_weight_var([30, 20, 10], "he", mode="fan_out"))
     assert np.allclose(wv, [2 / 30, 2 / 20])
+    assert weight_std("He", 30, 20, fan_mode="FAN_OUT") == weight_std("he_normal", 30, 20,
+                                                                      mode="fan_out")
+    with pytest.raises(TypeError, match="give the fan mode once"):
+        weight_std("he", 3, 4, fan_mode="fan_out", mode="fan_out")
     p, q = mean_field(spec), mean_field([30, 20, 10], "tanh", wv, bias_var=0.1 ** 2)
     assert np.array_equal(p.z_var, q.z_var) and np.array_equal(p.grad_h_var, q.grad_h_var)
     assert np.array_equal(linear_theory(spec).z_var, linear_theory([30, 20, 10], wv).z_var)
@@ -729,3 +739,21 @@ def test_theory_accepts_a_spec():
         mean_field([3, 3])
     with pytest.raises(ValueError, match="one activation for every layer"):
         mean_field(NetworkSpec([3, 3, 3], output_activation="linear"))
+
+
+def test_shared_formatting_and_histogram_range():
+    """One formatter, one first-layer search and one histogram range rule for every caller."""
+    from wi_helpers.stats import HIST_MAX, first_where, format_number, histogram_range
+    assert [format_number(x) for x in (0.0, 0.5, 12.345, 999.0, 1000.0, 0.009, -2e-5)] == [
+        "0", "0.5", "12", "1e+03", "1.0e+03", "9.0e-03", "-2.0e-05"]
+    assert [format_number(x) for x in (np.inf, -np.inf, np.nan)] == ["inf", "-inf", "nan"]
+    assert format_number(0.0, zero="0 (underflow)") == "0 (underflow)"
+    assert first_where((l, l * l > 10) for l in range(10)) == 4
+    assert first_where((l, False) for l in range(3)) is None
+    x = np.arange(1, 1001, dtype=float)  # |x|'s 99.5th percentile: 995.005
+    assert histogram_range([x[:500], -x[500:], [np.nan, np.inf]]) == pytest.approx((-995.005, 995.005))
+    assert histogram_range([x], from_zero=True) == pytest.approx((0.0, 995.005))
+    assert histogram_range([np.zeros(3)]) == (-1.0, 1.0) and histogram_range([]) == (-1.0, 1.0)
+    assert histogram_range([np.full(4, 1e305)]) == (-HIST_MAX, HIST_MAX)
+    counts, edges = wi.layer_histograms([np.full(4, 1e305), np.ones(3)])
+    assert edges[-1] == HIST_MAX and np.isfinite(counts).all()

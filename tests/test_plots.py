@@ -143,7 +143,7 @@ def test_second_moment_beyond_float_range_is_marked():
     # are the layers where E[h^2] is inf, where the hatching starts
     np.testing.assert_array_equal(top.get_xdata(), np.flatnonzero(~np.isfinite(stats.h_m2)) + 1)
     k = int(np.flatnonzero(~np.isfinite(stats.h_m2))[0]) + 1
-    assert f"E[h_l²] overflows (too large for float64: inf) from layer {k}" in _caption(fig)
+    assert f"E[h_l²] overflows from layer {k} " in _caption(fig)
     hatched = [p for p in fig.axes[0].patches if p.get_visible() and p.get_hatch()]
     assert [p.get_x() for p in hatched] == [k - 0.5]
     assert np.nanmax(_sim(fig.axes[0])[0].get_ydata()) > 1e250

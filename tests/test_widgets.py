@@ -406,9 +406,9 @@ def test_overflow_is_shown(shown):
     dash.controls["std"].value = 10.0  # x (64 * 10^2) per layer: E[h^2] is inf from layer 81
     k = int(np.argmax(~np.isfinite(dash.stats.h_m2))) + 1
     caption = dash.figure._supxlabel.get_text()
-    assert f"E[h_l²] overflows (too large for float64: inf) from layer {k}" in caption.replace("\n", " ")
+    assert f"E[h_l²] overflows from layer {k} " in caption.replace("\n", " ")
     assert dash.stats.summary() in caption.replace("\n", " ")  # the one verdict
-    assert f"overflows (too large for float64: inf) from layer {k}" in dash.status_text()
+    assert f"overflows from layer {k} " in dash.status_text()
     ax_h = dash.figure.axes[0]
     rect, text = ax_h.patches[-2], ax_h.texts[0]
     assert rect.get_visible() and rect.get_x() == k - 0.5 and text.get_text() == f"from layer {k}"

@@ -111,6 +111,7 @@ class MLP:
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
         self.spec, self.sizes = spec, list(spec.sizes)
+        self._acts = tuple(spec.layer_activation(l) for l in range(spec.depth))
         itemsize = spec.dtype.itemsize
         # The weights are drawn in float64 before the cast: count that copy of the largest layer.
         largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
@@ -166,7 +167,7 @@ class MLP:
     @property
     def activations(self) -> list[Activation]:
         """The activation of each layer (the last one may be the output activation)."""
-        return [self.activation] * (self.depth - 1) + [self.output_activation]
+        return list(self._acts)
 
     def __repr__(self) -> str:
         return (f"MLP(sizes={self.sizes}, activation={self.activation.name!r}, "
@@ -205,7 +206,7 @@ class MLP:
         if X.dtype.kind == "f" and not np.isfinite(X).all():
             raise ValueError("X must be finite numbers, found nan or inf")
         self._check_params()
-        return X.astype(self.dtype, copy=False)
+        return X.astype(self.spec.dtype, copy=False)
 
     def _reusable_layers(self, reuse: "MLP | None", h: np.ndarray) -> int:
         """How many leading layers' z and h the last forward pass of `reuse` holds for this
@@ -232,14 +233,22 @@ class MLP:
         biases, the same activation) instead of computed again; identical numbers, less time.
         """
         h = self._check_input(X)
-        done = self._reusable_layers(reuse, h)
+        return self._propagate(h, self._reusable_layers(reuse, h), reuse)
+
+    def forward_trusted(self, X: np.ndarray) -> np.ndarray:
+        """`forward` without its checks, for a caller that checked X and the parameters
+        once (`train`'s minibatches, cut from a checked X): the same numbers."""
+        return self._propagate(X.astype(self.spec.dtype, copy=False), 0, None)
+
+    def _propagate(self, h: np.ndarray, done: int, reuse: "MLP | None") -> np.ndarray:
+        """The forward pass from layer `done` on (the layers before it lent by `reuse`)."""
         self.z = reuse.z[:done] if done else []
         self.h = [h] + (reuse.h[1:done + 1] if done else [])
         h = self.h[-1]
         # An exploding network is part of the lesson: let values overflow to inf/nan
         # silently; statistics report from which layer on.
         with np.errstate(all="ignore"):
-            for W, b, act in zip(self.weights[done:], self.biases[done:], self.activations[done:]):
+            for W, b, act in zip(self.weights[done:], self.biases[done:], self._acts[done:]):
                 z = h @ W
                 z += b
                 h = act.fn(z)
@@ -267,7 +276,7 @@ class MLP:
         with W_l *before* it is yielded, so a consumer may change W_l at once (`sgd_step`).
         dL/dX (layer 0's) is skipped when input_grad=False: nothing needs it in training.
         """
-        gh, acts = grad_output, self.activations
+        gh, acts = grad_output, self._acts
         for l in reversed(range(self.depth)):
             # phi'(z) computed from the stored h where cheaper; then scaled in place
             gz = acts[l].deriv_from_output(self.z[l], self.h[l + 1])
@@ -307,7 +316,12 @@ class MLP:
         activation.
         """
         lr = check_real("lr", lr, min=0, include_min=False)
-        grad_output = self._check_grad_output(grad_output)
+        self.sgd_step_trusted(self._check_grad_output(grad_output), lr)
+
+    def sgd_step_trusted(self, grad_output: np.ndarray, lr: float) -> None:
+        """`sgd_step` without its checks, for a caller that made grad_output itself from the
+        last forward pass and checked lr once (`train`): the same numbers."""
+        grad_output = grad_output.astype(self.spec.dtype, copy=False)
         buffers = self._step_buffers
         if buffers is None or any(B.shape != W.shape or B.dtype != W.dtype
                                   for B, W in zip(buffers, self.weights)):

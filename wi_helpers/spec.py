@@ -26,7 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import check_scale, weight_std_unchecked
+from .init import FAN_MODE_SCHEMES, canonical_scheme, check_scale, weight_std_unchecked
 from .validation import check_float_dtype, check_real, check_seed, short_repr
 
 # The deepest network accepted. Each layer costs Python objects besides its numbers, and a
@@ -122,6 +122,18 @@ class NetworkSpec:
                 (draw if f.metadata.get(DRAW, True) else other).append(getattr(self, f.name))
         set_(self, "_draw_options", tuple(draw))
         set_(self, "_other_options", tuple(other))
+
+    @classmethod
+    def relaxed(cls, sizes: Sequence[int], **options: Any) -> "NetworkSpec":
+        """Like `NetworkSpec(sizes, **options)`, but a `std` or `fan_mode` the init scheme
+        does not use is dropped instead of refused (a dashboard keeps its std slider's value
+        while init is not "normal")."""
+        init = canonical_scheme(options.get("init", "glorot_uniform"))
+        if init != "normal":
+            options["std"] = None
+        if init not in FAN_MODE_SCHEMES:
+            options["fan_mode"] = "fan_in"
+        return cls(sizes, **options)
 
     @property
     def depth(self) -> int:

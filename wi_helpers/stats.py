@@ -14,7 +14,7 @@ from typing import Any, Iterable, NamedTuple, Sequence
 import numpy as np
 
 from .activations import saturation_fraction
-from .mlp import MAX_BYTES, MLP, check_footprint
+from .mlp import MAX_BYTES, MLP, Gradients, check_footprint
 from .validation import check_bool, check_int, check_real, check_rng, is_int
 
 
@@ -124,25 +124,19 @@ class FloatVerdict:
             if r.entries_overflow == r.moment_overflow:
                 parts.append(f"{entries} overflow (inf/nan) from layer {r.moment_overflow}{where}")
             else:
-                last = (None if r.entries_overflow is None
-                        else r.entries_overflow + (1 if down else -1))
-                parts.append(f"{moment} overflows (too large for float64: inf) from layer "
-                             f"{r.moment_overflow}{where}, while the {entries} themselves "
-                             + ("stay finite" if last is None else
-                                f"stay finite {'down' if down else 'up'} to layer {last} "
-                                f"(inf/nan from layer {r.entries_overflow}{where})"))
+                rest = (f"; the {entries} themselves stay finite)" if r.entries_overflow is None
+                        else f"), the {entries} themselves from layer {r.entries_overflow}{where}")
+                parts.append(f"{moment} overflows from layer {r.moment_overflow}{where} (beyond "
+                             f"float64's {_MAX64:.1e}{rest}")
         m, e = r.moment_underflow, r.entries_underflow
         # the second moment underflows first (squares of ~1e-160 are 0), unless the entries
-        # are float32 (their tiny, 1.2e-38, is far above float64's): name the first, and when
-        # the other follows later, where
+        # are float32 (their tiny, 1.2e-38, is far above float64's): name the first layer, as
+        # the figures mark it, and where the other follows
         if m is not None and (e is None or (m > e if down else m < e)):
-            text = (f"{moment} underflows (below {_TINY64:.1e}, the smallest normal float64) "
-                    f"from layer {m}{where}, while the {entries} themselves are still normal "
-                    "numbers")
-            if e is not None:
-                text += (f" {'down' if down else 'up'} to layer {e + 1 if down else e - 1} "
-                         f"(all below {self.tiny:.1e} from layer {e}{where})")
-            parts.append(text)
+            rest = (f"; the {entries} themselves are still normal numbers)" if e is None
+                    else f"), the {entries} themselves from layer {e}{where}")
+            parts.append(f"{moment} underflows from layer {m}{where} (below float64's "
+                         f"{_TINY64:.1e}{rest}")
         elif e is not None:
             parts.append(f"{entries} vanish below float precision (all below {self.tiny:.1e}) "
                          f"from layer {e}{where}")
@@ -156,7 +150,8 @@ class FloatVerdict:
         return "; ".join(parts) if parts else "all values finite and above float precision"
 
 
-_TINY64 = float(np.finfo(np.float64).tiny)  # the moments are computed in float64
+# the moments are computed in float64
+_TINY64, _MAX64 = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
 
 # Within these bounds on max|x| the squares are summed as they are: none can overflow (a sum
 # of at most ~1e8 squares below 1e200), and squares that underflow to 0 are below 1e-308,
@@ -211,12 +206,9 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     return m.mean, m.std, m.m2
 
 
-def _variance_of(m: _Moments) -> float:
-    return m.std * m.std  # a float product gives inf on overflow; ** would raise
-
-
 def _variance(x: np.ndarray) -> float:
-    return _variance_of(_moments(x))
+    m = _moments(x)
+    return m.std * m.std  # a float product gives inf on overflow; ** would raise
 
 
 def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
@@ -247,8 +239,11 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     out = net.forward(X, reuse=reuse)
     if grad_output is None:
         grad_output = rng.standard_normal(out.shape)
-    grads = net.backward(grad_output, weight_grads=weight_grads)
+    return _stats_of_pass(net, net.backward(grad_output, weight_grads=weight_grads))
 
+
+def _stats_of_pass(net: MLP, grads: Gradients) -> LayerStats:
+    """The statistics of the network's last forward pass and these gradients of it."""
     L = net.depth
     z_m = [_moments(z) for z in net.z]
     h_m = [_moments(h) for h in net.h[1:]]
@@ -267,10 +262,10 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
         h_mean=column(h_m, "mean"), h_std=column(h_m, "std"), h_m2=column(h_m, "m2"),
         saturation=np.array([saturation_fraction(act, z, h) for act, z, h
                              in zip(net.activations, net.z, net.h[1:])]),
-        grad_h_var=np.array([_variance_of(m) for m in gh_m]),
+        grad_h_var=np.array([m.std * m.std for m in gh_m]),  # a product: inf, never raises
         grad_z_var=np.array([_variance(g) for g in grads.z]),
-        grad_W_var=(np.array([_variance(g) for g in grads.W]) if weight_grads
-                    else np.full(L, np.nan)),
+        grad_W_var=(np.full(L, np.nan) if grads.W[0] is None
+                    else np.array([_variance(g) for g in grads.W])),
         forward_overflow=forward_overflow,
         forward_underflow=first_where((l + 1, underflows(h_m[l])) for l in range(L)),
         backward_overflow=first_where((l, not gh_m[l].finite) for l in range(L, -1, -1)),

@@ -228,6 +228,11 @@ def fixed_point_q(activation: str | Activation, sigma_w2: float, sigma_b2: float
     sigma_b2 = check_real("sigma_b2", sigma_b2, min=0)
     q0 = check_real("q0", q0, min=0)
     iters = check_int("iters", iters, min=1)
+    return _fixed_point_q(act, sigma_w2, sigma_b2, q0, iters)
+
+
+def _fixed_point_q(act: Activation, sigma_w2: float, sigma_b2: float, q0: float = 1.0,
+                   iters: int = 2000) -> float:
     m2 = lambda q: float(gaussian_expectation(lambda x: act.fn(x) ** 2, q))  # noqa: E731
     g = lambda q: sigma_w2 * m2(q) + sigma_b2 - q  # noqa: E731
     if act.h_max is not None:
@@ -258,15 +263,17 @@ def fixed_point_q(activation: str | Activation, sigma_w2: float, sigma_b2: float
 
 def chi_1(activation: str | Activation, sigma_w2: float, sigma_b2: float = 0.0) -> float:
     """Per-layer gradient factor at the fixed point: sigma_w2 E[phi'(sqrt(q*) u)^2]."""
-    act = get_activation(activation)
-    sigma_w2 = check_real("sigma_w2", sigma_w2, min=0)
-    sigma_b2 = check_real("sigma_b2", sigma_b2, min=0)
+    return _chi_1(get_activation(activation), check_real("sigma_w2", sigma_w2, min=0),
+                  check_real("sigma_b2", sigma_b2, min=0))
+
+
+def _chi_1(act: Activation, sigma_w2: float, sigma_b2: float) -> float:
     if act.h_max is None:
         # The unbounded activations (linear, ReLU, leaky ReLU) are positively homogeneous:
         # phi'(c x) = phi'(x) for c > 0, so E[phi'^2] is the same at every q, q* included.
         q = 1.0
     else:
-        q = fixed_point_q(act, sigma_w2, sigma_b2)
+        q = _fixed_point_q(act, sigma_w2, sigma_b2)
     return float(sigma_w2 * gaussian_expectation(lambda x: act.deriv(x) ** 2, q))
 
 
@@ -291,7 +298,7 @@ def critical_sigma_w2(activation: str | Activation, sigma_b2: float = 0.0, *,
     hi = 20.0 if widen else check_real("hi", hi, min=0, include_min=False)
     if not lo < hi:
         raise ValueError(f"lo must be below hi, got lo={lo!r}, hi={hi!r}")
-    f = lambda s: chi_1(act, s, sigma_b2) - 1.0  # noqa: E731
+    f = lambda s: _chi_1(act, s, sigma_b2) - 1.0  # noqa: E731
     flo, fhi = f(lo), f(hi)
     while widen and flo <= 0 and fhi < 0 and hi < _CRITICAL_HI_MAX:
         lo, flo, hi = hi, fhi, min(2.0 * hi, _CRITICAL_HI_MAX)

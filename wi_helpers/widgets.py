@@ -677,17 +677,15 @@ class Dashboard(W.VBox):
     def _spec_options(self, v: dict[str, Any]) -> dict[str, Any]:
         """The NetworkSpec fields the controls set, besides the sizes (a kind with a new
         network option adds its field here)."""
-        # the std slider counts only for init = normal, the fan mode only for He and LeCun
-        # (the others keep their own rule): the controls of the other schemes are ignored
-        return dict(activation=v["activation"], init=v["init"], gain=v["gain"],
-                    std=v["std"] if v["init"] == "normal" else None,
-                    fan_mode=v["fan_mode"] if v["init"] in FAN_MODE_SCHEMES else "fan_in",
-                    bias_std=v["bias"], seed=v["seed"])
+        return dict(activation=v["activation"], init=v["init"], gain=v["gain"], std=v["std"],
+                    fan_mode=v["fan_mode"], bias_std=v["bias"], seed=v["seed"])
 
     def setting(self) -> Setting:
         """What the controls say: one hashable value (network specification, batch, theory)."""
         v = self.values()
-        return Setting(NetworkSpec(tuple(self._sizes(v)), **self._spec_options(v)),
+        # relaxed: the std slider counts only for init = normal, the fan mode only for He
+        # and LeCun; the controls keep their values while another scheme ignores them
+        return Setting(NetworkSpec.relaxed(tuple(self._sizes(v)), **self._spec_options(v)),
                        batch=v["batch"], theory=v["theory"])
 
     # -- updating
