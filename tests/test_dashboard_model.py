@@ -260,3 +260,45 @@ def test_scale_free_activations_are_not_said_to_be_in_a_transient():
     tanh = phase_text(DashboardState(10, None, None, None, None, 0.95, 1.02, 0.38))
     assert "spread" in relu and "not reached" not in relu
     assert "not reached q* yet" in tanh
+
+
+def test_a_linear_network_is_neither_ordered_nor_chaotic():
+    """Issue 19: 'q* = inf, χ₁ = 207 (chaotic)' for a linear network, whose correlations do not
+    depend on the weight scale; the status says what applies: the per-layer factor σ_w²."""
+    d = widgets.variance_dashboard(backend="agg", activation="linear", init="normal", std=0.9,
+                                   width=64, batch=32)
+    verdict = d.status_text().splitlines()[1]
+    assert "chaotic" not in verdict.replace("no ordered or chaotic phase", "")
+    assert "ordered" not in verdict.replace("no ordered or chaotic phase", "")
+    assert "q* =" not in verdict and "no ordered or chaotic phase" in verdict
+    assert f"×σ_w² = {64 * 0.81:.3g} per layer" in verdict
+
+
+def test_finite_width_gap_is_explained():
+    """Issue 19: tanh, std 10, width 256: measured 2.1e18 against mean field 2.0e19 with no
+    word on why. Mean field is the wide-layer limit; about 1 in 100 activations is unsaturated."""
+    d = widgets.variance_dashboard(backend="agg", activation="tanh", init="normal", std=10.0)
+    g, t = d.stats.grad_h_var, d.prediction.grad_h_var
+    dex = abs(math.log10(g[0] / g[-1]) - math.log10(t[0] / t[-1]))
+    assert dex > 0.5  # (0.99 at seed 0)
+    lines = d.status_text().splitlines()
+    unsaturated = 100 * (1 - float(np.mean(d.stats.saturation)))
+    assert 0.5 < unsaturated < 2
+    assert "wide-layer limit" in lines[1] and f"only {unsaturated:.1f}% of the activations" in lines[1]
+    assert any(l.startswith("Finite width:") for l in lines)
+    # where they agree (the defaults), nothing is said
+    quiet = widgets.variance_dashboard(backend="agg")
+    assert "wide-layer limit" not in quiet.status_text()
+
+
+def test_a_bottleneck_gets_no_per_layer_rate():
+    """Issue 19: a non-monotone profile has no one rate per layer; the status says so."""
+    d = widgets.variance_dashboard(backend="agg", shape="bottleneck", activation="linear",
+                                   init="glorot_normal", depth=8, batch=64)
+    g = d.stats.grad_h_var
+    steps = g[:-1] / g[1:]
+    assert (steps > 1.01).any() and (steps < 0.99).any()  # some layers grow it, others shrink it
+    verdict = d.status_text().splitlines()[1]
+    assert "per layer" not in verdict and "not at one rate" in verdict
+    # a constant width keeps its rate, even where finite-size noise makes single steps differ
+    assert "per layer" in widgets.variance_dashboard(backend="agg").status_text().splitlines()[1]

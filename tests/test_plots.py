@@ -396,3 +396,15 @@ def test_series_differ_by_marker_as_well_as_colour(tanh_standard):
     legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
                                             fig.axes[0].get_legend().legend_handles)}
     assert [legend[f"net {i}"].get_marker() for i in range(6)] == [l.get_marker() for l in sims]
+
+
+def test_decade_ticks_step_by_round_strides():
+    """Issue 19: ticks jumped 44-48 decades at depth 100; now 1, 2, 5, ..., 100 or 200."""
+    from wi_helpers.plots.artists import DecadeLocator, decade_label
+    loc = DecadeLocator()
+    for lo, hi, stride in ((1e-2, 1e2, 1), (1e-300, 1e300, 100), (1e-60, 1e300, 100),
+                           (1e-20, 1e10, 5), (1e-3, 1e8, 2)):
+        ticks = np.log10(loc.tick_values(lo, hi))
+        assert np.allclose(np.diff(ticks), stride) and 3 <= len(ticks) <= 8, (lo, hi, ticks)
+        assert np.allclose(ticks % stride, 0)
+    assert decade_label(1e-300) == "10⁻³⁰⁰" and decade_label(1.0) == "10⁰"

@@ -54,16 +54,16 @@ def _snap_decades(current: tuple[int, int] | None, lo: float, hi: float) -> tupl
 
 
 class DecadeLocator(Locator):
-    """Major ticks of a log axis at whole decades, every 1, 2, 5, 10, 20, 50 or 100 decades.
+    """Major ticks of a log axis at whole decades, every 1, 2, 5, 10, 20, 50, 100 or 200 decades.
 
     The stride is the smallest of those giving at most `numticks` ticks, so a 600-decade axis
     reads 10^-300, 10^-200, ..., 10^300 instead of the stock locator's 44- or 48-decade steps,
     and the ticks stay inside the float range (10^350 would be inf).
     """
 
-    STRIDES = (1, 2, 5, 10, 20, 50, 100)
+    STRIDES = (1, 2, 5, 10, 20, 50, 100, 200)
 
-    def __init__(self, numticks: int = 6):
+    def __init__(self, numticks: int = 8):
         self.numticks = numticks
 
     def __call__(self):
