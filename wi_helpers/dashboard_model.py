@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -26,9 +26,8 @@ from .activations import SATURATION_LEVEL
 from .init import FAN_MODE_SCHEMES
 from .mlp import MLP
 from .spec import NetworkSpec
-from .stats import FloatVerdict, LayerStats, first_where, format_number
-from .theory import (Prediction, chi_1, fixed_point_q, linear_theory, mean_field,
-                     scheme_weight_var)
+from .stats import FloatVerdict, LayerStats, format_number
+from .theory import Prediction, chi_1, fixed_point_q, linear_theory, mean_field
 
 LEVEL_TOL = 0.01  # a per-layer factor within 1 +- 1% is called "level"
 VANISH_RATIO = 1e-6  # "vanished": below 1e-6 times the reference layer
