@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from wi_helpers.exercises import nb05
-from test_exercises_nb00_nb06 import assert_hides
+from helpers import assert_hides
 
 CHANCE = 100 * 8 / 9            # 9 equally likely classes
 DEPTH_RATIO = (1 / 3) ** 15     # 15 weight matrices between layer 1 and layer 16, n Var[W] = 1/3

@@ -8,8 +8,7 @@ from wi_helpers.exercises import nb06
 from wi_helpers.theory import chi_1, critical_sigma_w2
 from wi_helpers.widgets import std_grid
 
-from test_exercises_nb00_nb06 import assert_hides
-from test_exercises_nb00_nb06 import test_number_checkers as check_number_checker
+from helpers import assert_hides, check_number_checker
 
 CASES = [
     # sigma_w^2 = n Var[W] = 1/3 for U[-1/sqrt(n), 1/sqrt(n)]; relu'^2 is 1 on half the units
