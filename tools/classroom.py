@@ -7,6 +7,7 @@
     tools/classroom.py vendor                 fetch reveal.js, MathJax 2, require.js, jQuery
     tools/classroom.py explorer [--port N]    notebook 06's dashboards as a Voila app
     tools/classroom.py lab      [--port N]    JupyterLab on build/student/
+    tools/classroom.py time                   run each notebook once, print its wall time
 
 Every command works on whatever the series is (``SERIES`` in tools/notebooks.py: the
 notebooks that exist) and never writes into ``notebooks/``.
@@ -391,6 +392,22 @@ def voila_available() -> bool:
     return importlib.util.find_spec("voila") is not None
 
 
+# ------------------------------------------------------------------ timings
+
+
+def time_notebooks(src: Path = NOTEBOOK_DIR, timeout: float = 600) -> dict[str, float | None]:
+    """Execute every series notebook top to bottom (nothing written); seconds per notebook.
+
+    None for a notebook that failed. The figure an instructor plans with: "Run All" time."""
+    times: dict[str, float | None] = {}
+    for path in series_paths(src):
+        result = execute_notebook(read_notebook(path), path.parent, timeout, strict=False)
+        times[path.name] = result.seconds if result.ok else None
+        shown = f"{result.seconds:.1f} s" if result.ok else f"FAILED ({result.message[:200]})"
+        print(f"{path.name}: {shown}", flush=True)
+    return times
+
+
 # ------------------------------------------------------------------ CLI
 
 
@@ -404,6 +421,7 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--out", type=Path, default=BUILD / default)
         p.add_argument("--src", type=Path, default=NOTEBOOK_DIR, help=argparse.SUPPRESS)
     sub.add_parser("vendor")
+    sub.add_parser("time", help="run every series notebook once and print its wall time")
     for name, port in (("explorer", 8866), ("lab", 8888)):
         sub.add_parser(name).add_argument("--port", type=int, default=port)
     args = parser.parse_args(argv)
@@ -421,6 +439,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "vendor":
         print(vendor())
         return 0
+    if args.command == "time":
+        import platform
+
+        print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f}")
+        return 0 if None not in time_notebooks().values() else 1
     if not 1 <= args.port <= 65535:
         raise SystemExit(f"error: --port must be 1..65535, got {args.port}")
     if args.command == "lab":
