@@ -115,7 +115,8 @@ def test_update_keeps_learner_edits(tmp_path, monkeypatch):
     src.mkdir()
     monkeypatch.setattr(classroom, "SERIES", ("01_a.ipynb", "02_b.ipynb"))
     _tiny_course(src, 1)
-    assert classroom.build_student(src, out) == {
+    build = functools.partial(classroom.build_student, language_info=None)
+    assert build(src, out) == {
         "01_a.ipynb": "new", "02_b.ipynb": "new", "glossary.md": "new"}
     assert "secret answer" not in (out / "01_a.ipynb").read_text()
     # The learner works in 01_a (as JupyterLab's save would write it) ...
@@ -125,13 +126,13 @@ def test_update_keeps_learner_edits(tmp_path, monkeypatch):
     nbformat.write(nb, str(out / "01_a.ipynb"))
     mine = (out / "01_a.ipynb").read_text()
     # ... a rebuild with no course change touches nothing ...
-    again = classroom.build_student(src, out)
+    again = build(src, out)
     assert again["01_a.ipynb"].startswith("kept") and again["02_b.ipynb"] == "unchanged"
     assert (out / "01_a.ipynb").read_text() == mine
     assert not (out / "01_a.course-update.ipynb").exists()
     # ... and the course is updated: the untouched files follow, the learner's stays.
     _tiny_course(src, 2)
-    done = classroom.build_student(src, out)
+    done = build(src, out)
     assert done["02_b.ipynb"] == "updated" and done["glossary.md"] == "updated"
     assert "course version 2" in (out / "02_b.ipynb").read_text()
     assert done["01_a.ipynb"] == "kept (your edits); the new version is 01_a.course-update.ipynb"
@@ -142,7 +143,7 @@ def test_update_keeps_learner_edits(tmp_path, monkeypatch):
     assert set(manifest) == {"01_a.ipynb", "02_b.ipynb", "glossary.md"}
     # The learner deletes their copy to take the new version: it is written again.
     (out / "01_a.ipynb").unlink()
-    assert classroom.build_student(src, out)["01_a.ipynb"] == "new"
+    assert build(src, out)["01_a.ipynb"] == "new"
     assert "course version 2" in (out / "01_a.ipynb").read_text()
 
 
@@ -412,3 +413,42 @@ def test_repo2docker_picks_environment_yml_and_runs_postbuild(tmp_path):
     assert "RUN ./postBuild" in out
     # environment.yml wins: repo2docker does not install requirements.txt on its own.
     assert "-r requirements.txt" not in out and '"requirements.txt"' not in out
+
+
+# ------------------------------------------------------------------ opening is not a change
+
+
+def test_opening_student_notebook_does_not_mark_it_modified(student_dir, chromium, tmp_path):
+    """JupyterLab writes the kernel's language_info into the notebook when the kernel connects
+    and marks it modified unless the stored value is equal. The committed notebook (only
+    ``{"name": "python"}``) is marked at once; the student copy (the kernel's own value) not."""
+    _hspec = importlib.util.spec_from_file_location("wi_lab_harness",
+                                                    REPO / "tools" / "lab_harness.py")
+    lab_harness = importlib.util.module_from_spec(_hspec)
+    _hspec.loader.exec_module(lab_harness)
+    name = "06_explorer.ipynb" if "06_explorer.ipynb" in SERIES else SERIES[0]
+    root = tmp_path / "root"
+    root.mkdir()
+    shutil.copy2(student_dir / name, root / name)
+    shutil.copy2(NOTEBOOKS / name, root / f"committed_{name}")
+    server = lab_harness.LabServer(tmp_path / "lab", root / name, root=root,
+                                   log_name="classroom-jupyterlab.log")
+    server.start()
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        dirty = {}
+        for opened in (name, f"committed_{name}"):
+            page = context.new_page()
+            page.goto(f"{server.url}/lab/tree/{opened}?token={server.token}&reset",
+                      wait_until="domcontentloaded")
+            page.locator("#jp-main-statusbar").get_by_text(lab_harness.KERNEL_IDLE).wait_for(
+                timeout=120_000)
+            page.wait_for_timeout(2000)
+            tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab", has_text=opened).first
+            dirty[opened] = "jp-mod-dirty" in (tab.get_attribute("class") or "")
+            page.close()
+    finally:
+        context.close()
+        server.stop()
+    assert dirty == {name: False, f"committed_{name}": True}, dirty
+    assert (root / name).read_bytes() == (student_dir / name).read_bytes()

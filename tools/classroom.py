@@ -103,9 +103,36 @@ def live_note(name: str) -> str:
 # ------------------------------------------------------------------ student copy
 
 
-def student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` without solution blocks and with exercise cells' outputs cleared."""
+def kernel_language_info(timeout: float = 60) -> dict | None:
+    """The ``language_info`` this machine's "python3" kernel reports (None if it won't start).
+
+    JupyterLab writes the kernel's language_info into a notebook's metadata as soon as the
+    kernel connects, and marks the notebook modified unless the stored value is already equal
+    (deep comparison). The committed notebooks keep only ``{"name": "python"}`` (no machine's
+    Python version), so the student copy stores the full value of the kernel that will run it.
+    """
+    from jupyter_client.manager import start_new_kernel
+
+    try:
+        km, kc = start_new_kernel(kernel_name="python3", startup_timeout=timeout)
+    except Exception as exc:  # noqa: BLE001 -- the copy is still usable without it
+        print(f"note: no python3 kernel ({exc}); opening a notebook will mark it modified")
+        return None
+    try:
+        return dict(kc.kernel_info(reply=True, timeout=timeout)["content"]["language_info"])
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def student_notebook(nb: nbformat.NotebookNode,
+                     language_info: dict | None = None) -> nbformat.NotebookNode:
+    """A copy of ``nb`` without solution blocks and with exercise cells' outputs cleared.
+
+    ``language_info``: the kernel's (see ``kernel_language_info``), stored in the metadata."""
     nb = copy.deepcopy(nb)
+    if language_info:
+        nb.metadata["language_info"] = nbformat.from_dict(language_info)
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "markdown" and re.search(r"<details\b", cell.source, re.I):
@@ -164,15 +191,21 @@ def update_file(target: Path, text: str, manifest: dict) -> str:
     return f"kept (your edits); the new version is {beside.name}"
 
 
-def build_student(src: Path = NOTEBOOK_DIR, out: Path = BUILD / "student") -> dict[str, str]:
-    """Write or update the student copy; return {file name: what was done}."""
+def build_student(src: Path = NOTEBOOK_DIR, out: Path = BUILD / "student",
+                  language_info: dict | None | bool = True) -> dict[str, str]:
+    """Write or update the student copy; return {file name: what was done}.
+
+    ``language_info``: True asks this machine's kernel (``kernel_language_info``), a dict is
+    used as is, None/False stores none."""
+    if language_info is True:
+        language_info = kernel_language_info()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     manifest = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {}
     done = {}
     for path in series_paths(src):
-        text = serialize(student_notebook(read_notebook(path)))
+        text = serialize(student_notebook(read_notebook(path), language_info or None))
         done[path.name] = update_file(out / path.name, text, manifest)
     for path in companions(src):
         done[path.name] = update_file(out / path.name, path.read_text(encoding="utf-8"), manifest)
