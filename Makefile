@@ -8,24 +8,16 @@ PORT   ?= 8888
 # JupyterLab refuses to start as root unless told; containers and CI run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test unit notebooks notebooks-force bench venv venv-dev clean-venv
+.PHONY: lab port-ok test unit notebooks notebooks-force bench venv venv-dev clean-venv
 
 # PORT goes into jupyter's command line, so it must be a plain integer 1..65535, checked
 # before anything runs (`make lab PORT='8888 --ip=0.0.0.0'` would otherwise add an option).
-# Digits only and no leading zero first; only then may the shell compare the number.
-_DIGITS := 0 1 2 3 4 5 6 7 8 9
-_strip_digits = $(if $(2),$(call _strip_digits,$(subst $(firstword $(2)),,$(1)),$(wordlist 2,10,$(2))),$(1))
-_spaced_digits = $(if $(2),$(call _spaced_digits,$(subst $(firstword $(2)),$(firstword $(2)) ,$(1)),$(wordlist 2,10,$(2))),$(1))
-_PORT_ONE_WORD = $(filter 1,$(words $(PORT)))
-_PORT_DIGITS = $(if $(call _strip_digits,$(PORT),$(_DIGITS)),,yes)
-_PORT_NO_LEADING_ZERO = $(if $(filter 0%,$(PORT)),,yes)
-_PORT_SHORT = $(filter 1 2 3 4 5,$(words $(call _spaced_digits,$(PORT),$(_DIGITS))))
-PORT_OK = $(and $(_PORT_ONE_WORD),$(_PORT_DIGITS),$(_PORT_NO_LEADING_ZERO),$(_PORT_SHORT),$(shell [ $(PORT) -le 65535 ] && echo yes))
-ifneq ($(filter lab,$(MAKECMDGOALS)),)
-ifeq ($(PORT_OK),)
-$(error PORT must be an integer from 1 to 65535, got '$(PORT)' (e.g. make lab PORT=8889))
-endif
-endif
+# The shell reads it from the environment, quoted, never spliced into a command; `+` runs
+# the check under `make -n` too. lab's prerequisites are made in order: the check first.
+export PORT
+port-ok:
+	@+case "$$PORT" in ''|0*|*[!0-9]*) false;; esac && [ $${#PORT} -le 5 ] && [ "$$PORT" -le 65535 ] \
+	  || { echo "PORT must be an integer from 1 to 65535, got '$$PORT' (e.g. make lab PORT=8889)" >&2; exit 1; }
 
 # One BLAS thread for tests and notebook runs: their matrices are small, extra threads only
 # contend with the kernel, JupyterLab and the browser on a small machine, and the printed
@@ -54,7 +46,7 @@ $(DEV_STAMP): $(STAMP) requirements-dev.txt
 	touch $(DEV_STAMP)
 
 ## Open JupyterLab on the notebooks (localhost only, token kept).
-lab: $(STAMP)
+lab: port-ok $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=127.0.0.1 --port=$(PORT) $(ROOT_FLAG)
 
 ## The whole test suite: unit tests, every notebook under strict nbval, the browser test.

@@ -347,6 +347,51 @@ def test_vanishing_network_underflow_is_reported():
     assert s.forward_overflow is None and "vanish below float precision" in s.summary()
 
 
+def test_float_range_is_one_verdict_on_the_shown_numbers():
+    """issue 20's example: every entry stays finite, but E[h_l²] (forward) and Var[dL/dh_l]
+    (backward) pass 1.8e308. The verdict names both, from the layers where the arrays turn
+    inf, and summary() prints exactly it."""
+    net = MLP([256] * 101, activation="linear", init="normal", std=3, seed=0)  # x 2304 per layer
+    s = layer_stats(net, batch=64, rng=np.random.default_rng(0))
+    v = s.float_range
+    bad_h = np.flatnonzero(~np.isfinite(s.h_m2))
+    bad_g = np.flatnonzero(~np.isfinite(s.grad_h_var))
+    # 2304**l passes 1.8e308 near l = 308.3 / 3.36 = 91.7; going down from 100, at 100 - 91
+    assert v.forward.moment_overflow == bad_h[0] + 1 and 88 <= v.forward.moment_overflow <= 94
+    assert v.backward.moment_overflow == bad_g[-1] and 6 <= v.backward.moment_overflow <= 12
+    assert (v.forward.entries_overflow, v.backward.entries_overflow) == (None, None)
+    assert (s.forward_overflow, s.backward_overflow) == (None, None)
+    assert not v.ok() and s.summary() == v.text()
+    text = s.summary()
+    assert text == (f"E[h_l²] overflows from layer {bad_h[0] + 1} (beyond float64's "
+                    "1.8e+308; the activations themselves stay finite); Var[dL/dh_l] overflows "
+                    f"from layer {bad_g[-1]} down (beyond float64's 1.8e+308; the "
+                    "gradients dL/dh themselves stay finite)")
+    # float32 entries overflow while their float64 moments are finite: one phrase each
+    f32 = layer_stats(MLP([100] * 61, activation="linear", init="normal", std=1.0, seed=0,
+                          dtype=np.float32), batch=16, rng=np.random.default_rng(0))
+    assert f32.summary() == (f"activations overflow (inf/nan) from layer {f32.forward_overflow}; "
+                             "gradients dL/dh overflow (inf/nan) from layer "
+                             f"{f32.backward_overflow} down")
+    # entries above 1.3e154 in float64: the moment first, then the entries
+    deep = layer_stats(MLP([64] * 41, activation="linear", init="normal", std=1e8, seed=0),
+                       batch=16, rng=np.random.default_rng(0))
+    k = deep.forward_overflow
+    assert deep.float_range.forward.moment_overflow < k
+    assert f"1.8e+308), the activations themselves from layer {k};" in deep.summary()
+    # a second moment below float64's smallest normal, entries still normal numbers
+    small = layer_stats(MLP([256] * 101, activation="linear", init="normal", std=1e-3, seed=0),
+                        batch=64, rng=np.random.default_rng(0))
+    w = small.float_range
+    assert w.forward.entries_underflow is None and w.forward.moment_underflow is not None
+    assert small.h_m2[w.forward.moment_underflow - 1] < 2.3e-308 <= small.h_m2[
+        w.forward.moment_underflow - 2]
+    assert "E[h_l²] underflows" in small.summary()
+    healthy = layer_stats(MLP([64] * 11, seed=0), batch=16, rng=np.random.default_rng(0))
+    assert healthy.float_range.ok()
+    assert healthy.summary() == "all values finite and above float precision"
+
+
 def test_moments_survive_huge_finite_values():
     x = np.array([1e200, -1e200, 3e200])
     mean, std, m2 = wi.moments(x)
@@ -448,8 +493,11 @@ def _modules(paths) -> list[str]:
                   for p in paths)
 
 
+# widgets_*.py: dashboards of one notebook (widgets_spectrum.py, notebook 08), widget layer too
 NUMERICS = _modules(p for p in _PKG.rglob("*.py")
-                    if p.relative_to(_PKG).parts[0] not in ("plots", "widgets.py") and p.name != "__init__.py")
+                    if p.relative_to(_PKG).parts[0] not in ("plots", "widgets.py")
+                    and not p.relative_to(_PKG).parts[0].startswith("widgets_")
+                    and p.name != "__init__.py")
 PLOTS = _modules((_PKG / "plots").glob("*.py"))
 
 
@@ -571,3 +619,144 @@ def test_fan_mode_picks_the_fan_of_he_and_lecun():
     other = MLP([64, 16, 16], init="he_normal", seed=0, reuse=net)
     assert other.weights[0] is not net.weights[0]
     assert other.weights[0].std() == pytest.approx(np.sqrt(2 / 64), rel=0.05)
+
+
+# ---------------------------------------------------------------- NetworkSpec: one value
+
+
+def test_spec_canonicalizes_names_once_and_is_hashable():
+    """Case and aliases are resolved in the spec: the README's names build the same network."""
+    from wi_helpers.spec import NetworkSpec
+    for name, canonical in (("xavier", "glorot_uniform"), ("Glorot", "glorot_uniform"),
+                            ("Xavier", "glorot_uniform"), ("XAVIER_NORMAL", "glorot_normal"),
+                            ("he", "he_normal"), ("Kaiming", "he_normal"),
+                            ("kaiming_uniform", "he_uniform"), ("LeCun", "lecun_normal")):
+        assert NetworkSpec([4, 4], init=name).init == canonical
+        assert MLP([4, 4], init=name).init == canonical
+    spec = NetworkSpec((8, 4), activation="TANH", init="Glorot_Uniform", dtype="float64",
+                       output_activation="tanh")
+    assert spec == NetworkSpec([8, 4]) and hash(spec) == hash(NetworkSpec([8, 4]))
+    assert spec.sizes == (8, 4) and spec.activation.name == "tanh"
+    assert NetworkSpec([4, 4], init="He", fan_mode="FAN_OUT").fan_mode == "fan_out"
+    # the README's MLP(...) keeps working and stores its spec
+    net = MLP([8, 4], activation="Tanh", init="xavier", seed=0)
+    assert net.spec == NetworkSpec([8, 4], seed=0)
+    assert np.array_equal(net.weights[0], MLP([8, 4], seed=0).weights[0])
+    assert np.array_equal(MLP.from_spec(net.spec).weights[0], net.weights[0])
+    with pytest.raises(TypeError, match="MLP.from_spec"):
+        MLP(net.spec)
+    with pytest.raises(ValueError, match="std is required for scheme 'normal'"):
+        NetworkSpec([4, 4], init="normal")
+    # relaxed: the options the scheme does not use are dropped, not refused
+    assert NetworkSpec.relaxed([4, 4], init="Xavier", std=0.3, fan_mode="fan_out") == NetworkSpec(
+        [4, 4])
+    assert NetworkSpec.relaxed([4, 4], init="normal", std=0.3).std == 0.3
+    assert NetworkSpec.relaxed([4, 4], init="he", fan_mode="fan_out").fan_mode == "fan_out"
+
+
+def test_spec_reserved_options_are_refused_until_implemented():
+    from wi_helpers.spec import NetworkSpec
+    for name, value in (("residual_scale", 0.5), ("normalization", "layer"),
+                        ("parametrization", "mup")):
+        with pytest.raises(NotImplementedError, match=f"{name}=.* is not implemented yet"):
+            NetworkSpec([4, 4], **{name: value})
+
+
+# One other value for every option of the spec (the reserved ones are refused above).
+_OTHER_VALUE = dict(activation="relu", init="orthogonal", gain=1.5, fan_mode="fan_out",
+                    bias_std=0.3, output_activation="linear", seed=8, dtype="float32")
+
+
+def test_every_spec_option_alone_changes_the_keys_and_refuses_reuse():
+    """Change one field: the spec, its hash and its per-layer keys change, and MLP's reuse
+    (weights in the constructor, z and h in forward) is refused where that field matters."""
+    import dataclasses
+
+    from wi_helpers.spec import DRAW, NetworkSpec
+    reserved = {"residual_scale", "normalization", "parametrization"}
+    names = {f.name for f in dataclasses.fields(NetworkSpec)}
+    assert names == {"sizes", "std"} | reserved | set(_OTHER_VALUE), (
+        "a new NetworkSpec field needs a value in _OTHER_VALUE (and a test of its key)")
+    base = dict(sizes=[16, 16, 16], init="he_normal", seed=7)
+    X = np.random.default_rng(0).standard_normal((5, 16))
+    ref = MLP(**base)
+    ref.forward(X)
+    cases = [(name, {name: value}) for name, value in _OTHER_VALUE.items()]
+    cases.append(("std", dict(init="normal", std=0.25)))
+    cases.append(("sizes", dict(sizes=[16, 12, 16])))
+    for name, change in cases:
+        if name == "fan_mode":
+            change = dict(fan_mode="fan_out")
+        spec = dataclasses.replace(ref.spec, **change)
+        assert spec != ref.spec and hash(spec) != hash(ref.spec), name
+        last = spec.depth - 1
+        assert spec.layer_key(last) != ref.spec.layer_key(last), name
+        net = MLP.from_spec(spec, reuse=ref)
+        net.forward(X, reuse=ref)
+        draws = {f.name: f.metadata.get(DRAW, True) for f in dataclasses.fields(spec)}[name]
+        # a field that changes the draws lends no weights; the others lend the weights
+        # (the dashboards' activation and bias switches) but not the forward pass
+        assert (net.weights[0] is ref.weights[0]) is (not draws), name
+        assert net.z[-1] is not ref.z[-1], name
+        fresh = MLP.from_spec(spec)
+        assert np.array_equal(fresh.forward(X), net.h[-1], equal_nan=True), name
+
+
+def test_a_new_spec_field_is_seen_by_the_keys_without_other_changes():
+    """Adding a field (here in a subclass) is all it takes for reuse and caches to see it."""
+    import dataclasses
+
+    from wi_helpers.spec import NetworkSpec
+
+    @dataclasses.dataclass(frozen=True)
+    class Wider(NetworkSpec):
+        new_option: float = 0.0
+
+    a, b = Wider([8, 8], seed=1), Wider([8, 8], seed=1, new_option=1.0)
+    assert a != b and hash(a) != hash(b) and {a: 1, b: 2}[a] == 1
+    assert a.weight_key(0) != b.weight_key(0)
+    lender = MLP.from_spec(a)
+    assert MLP.from_spec(b, reuse=lender).weights[0] is not lender.weights[0]
+    assert MLP.from_spec(Wider([8, 8], seed=1), reuse=lender).weights[0] is lender.weights[0]
+
+
+def test_theory_accepts_a_spec():
+    from wi_helpers.spec import NetworkSpec
+    from wi_helpers.theory import linear_theory, mean_field, scheme_weight_var
+    spec = NetworkSpec([30, 20, 10], activation="tanh", init="he", bias_std=0.1)
+    wv = scheme_weight_var([30, 20, 10], "he_normal")
+    assert np.array_equal(spec.weight_var(), wv)
+    assert np.array_equal(scheme_weight_var([30, 20, 10], "he", fan_mode="fan_out"),
+                          scheme_weight_var([30, 20, 10], "he", mode="fan_out"))
+    assert np.allclose(wv, [2 / 30, 2 / 20])
+    assert weight_std("He", 30, 20, fan_mode="FAN_OUT") == weight_std("he_normal", 30, 20,
+                                                                      mode="fan_out")
+    with pytest.raises(TypeError, match="give the fan mode once"):
+        weight_std("he", 3, 4, fan_mode="fan_out", mode="fan_out")
+    p, q = mean_field(spec), mean_field([30, 20, 10], "tanh", wv, bias_var=0.1 ** 2)
+    assert np.array_equal(p.z_var, q.z_var) and np.array_equal(p.grad_h_var, q.grad_h_var)
+    assert np.array_equal(linear_theory(spec).z_var, linear_theory([30, 20, 10], wv).z_var)
+    with pytest.raises(TypeError, match="takes weight_var from the NetworkSpec"):
+        mean_field(spec, weight_var=1.0)
+    with pytest.raises(TypeError, match="needs sizes, activation and weight_var"):
+        mean_field([3, 3])
+    with pytest.raises(ValueError, match="one activation for every layer"):
+        mean_field(NetworkSpec([3, 3, 3], output_activation="linear"))
+
+
+def test_shared_formatting_and_histogram_range():
+    """One formatter, one first-layer search and one histogram range rule for every caller."""
+    from wi_helpers.stats import HIST_MAX, first_where, format_number, histogram_range
+    assert [format_number(x) for x in (0.0, 0.5, 12.345, 999.0, 1000.0, 0.009, -2e-5)] == [
+        "0", "0.5", "12", "1e+03", "1.0e+03", "9.0e-03", "-2.0e-05"]
+    assert [format_number(x) for x in (np.inf, -np.inf, np.nan)] == ["inf", "-inf", "nan"]
+    assert format_number(0.0, zero="0 (underflow)") == "0 (underflow)"
+    assert first_where((l, l * l > 10) for l in range(10)) == 4
+    assert first_where((l, False) for l in range(3)) is None
+    x = np.arange(1, 1001, dtype=float)  # |x|'s 99.5th percentile: 995.005
+    assert histogram_range([x[:500], -x[500:], [np.nan, np.inf]]) == pytest.approx((-995.005, 995.005))
+    assert histogram_range([x], from_zero=True) == pytest.approx((0.0, 995.005))
+    assert histogram_range([np.zeros(3)]) == (-1.0, 1.0) and histogram_range([]) == (-1.0, 1.0)
+    assert histogram_range([np.full(4, 1e305)]) == (-HIST_MAX, HIST_MAX)
+    counts, edges = wi.layer_histograms([np.full(4, 1e305), np.ones(3)])
+    assert edges[-1] == HIST_MAX and np.isfinite(counts).all()

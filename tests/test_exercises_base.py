@@ -4,7 +4,6 @@ import pytest
 
 from wi_helpers.exercises import base
 from wi_helpers.exercises.base import check_choice, check_function, check_number
-from wi_helpers.exercises.hints import matches, with_hint
 
 
 def test_check_number():
@@ -32,17 +31,15 @@ def test_check_number_does_not_grade_non_numbers(answer, words):
     assert not verdict and "Not graded" in repr(verdict) and words in repr(verdict)
 
 
-def test_traps_and_with_hint():
+def test_traps():
     wrong = check_number(9.0, 0.35, name="q", why="multiply", traps={9.0: "you added."})
     assert not wrong and repr(wrong).endswith("Looks like you added.")
     other = check_number(7.0, 0.35, name="q", why="multiply", traps={9.0: "you added."})
     assert "Looks like" not in repr(other)
-    old = with_hint(check_number(9.0, 0.35, name="q", why=""), 9.0, {9.0: "you added."})
-    assert repr(old).endswith("Looks like you added.")
-    right = check_number(0.35, 0.35, name="q", why="")
-    assert with_hint(right, 0.35, {0.35: "never shown"}) is right
-    assert not matches("1.0", 1.0) and not matches(True, 1.0) and not matches(float("inf"), 1.0)
-    assert matches(1.01, 1.0)
+    right = check_number(0.35, 0.35, name="q", why="", traps={0.35: "never shown"})
+    assert right and "Looks like" not in repr(right)
+    near = check_number(9.1, 0.35, name="q", why="", traps={9.0: "you added."})
+    assert repr(near).endswith("Looks like you added.")  # within 2 % of the trap
 
 
 def test_check_choice():

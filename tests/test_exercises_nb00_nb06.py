@@ -1,13 +1,13 @@
-"""The checkers of notebooks 04-06 (00 and 01: test_exercises_nb00_nb01.py; 02 and 03:
-test_exercises_nb02_nb03.py): right answers pass, wrong ones get a hint that never holds the
-expected value, blanks and odd input get a message, learner functions cannot change the cases."""
+"""The checkers of notebooks 05 and 06 (00-04 and 07 have files of their own): right answers
+pass, wrong ones get a hint that never holds the expected value, blanks and odd input get a
+message, learner functions cannot change the cases."""
 import math
 import re
 
 import numpy as np
 import pytest
 
-from wi_helpers.exercises import nb04, nb05, nb06
+from wi_helpers.exercises import nb05, nb06
 
 
 def assert_hides(message: str, expected: float) -> None:
@@ -23,12 +23,6 @@ def assert_hides(message: str, expected: float) -> None:
 
 # checker, the right answer (computed here, independently), wrong answers with a word of their hint
 NUMBER_CASES = [
-    (nb04.check_glorot_bound, math.sqrt(6 / 640), [(math.sqrt(2 / 640), "standard deviation"),
-                                                   (2 / 640, "variance"), (math.sqrt(6 / 512), "both fans"),
-                                                   (math.sqrt(6 / 1040), "784 -> 256"),
-                                                   (1 / math.sqrt(512), "")]),
-    (nb04.check_backward_factor, 100 * 2 / 1100, [(1000 * 2 / 1100, "forward factor"), (1.0, "equal fans"),
-                                                  (0.1, "")]),
     (nb05.check_chance_error, 100 * 8 / 9, [(100 / 9, "accuracy"), (8 / 9, "percentage"),
                                             (200 / 3, "3 shapes"), (50.0, "")]),
     (nb05.check_normalized_to_standard_ratio, math.sqrt(3), [(3.0, "square root"), (math.sqrt(2), "sqrt(2/n)"),
@@ -68,40 +62,7 @@ def test_number_checkers(check, right, wrongs):
     assert "Answer:" in repr(shown) and f"{right:.3g}"[:4] in repr(shown)
 
 
-# ---------------------------------------------------------------- multiple choice
-
-@pytest.mark.parametrize("check,right,wrongs", [
-    (nb04.check_name_of_one_over_fan_in, "lecun", [("xavier", "both fans"), ("glorot", "both fans"),
-                                                   ("he", "factor 2")]),
-])
-def test_choice_checkers(check, right, wrongs):
-    assert check(right) and check(f" {right.upper()} ")
-    for wrong, word in wrongs:
-        text = repr(check(wrong))
-        assert "Not yet" in text and word in text and "Correct" not in text
-        assert not re.search(r"(?<![\w.'])" + re.escape(right) + r"(?![\w.'])", text), text
-    for odd in (None, True, "zero", 3 + 0j):
-        assert not check(odd)
-    assert "Answer: " + right in repr(check("x", show_answer=True))
-
-
 # ---------------------------------------------------------------- function exercises
-
-
-
-def test_glorot_std():
-    assert nb04.check_glorot_std(lambda fan_in, fan_out: math.sqrt(2 / (fan_in + fan_out)))
-    assert nb04.check_glorot_std(lambda a, b: np.sqrt(2.0 / (a + b)))
-    for wrong, word in ((lambda a, b: 2 / (a + b), "the variance"),
-                        (lambda a, b: math.sqrt(6 / (a + b)), "uniform bound"),
-                        (lambda a, b: 1 / math.sqrt(a), "LeCun")):
-        text = repr(nb04.check_glorot_std(wrong))
-        assert "Not yet" in text and word in text
-        assert_hides(text, math.sqrt(2 / 1040))
-    boom = nb04.check_glorot_std(lambda a: a)  # wrong signature: reported, not raised
-    assert not boom and "TypeError" in repr(boom)
-    assert not nb04.check_glorot_std(0.04)
-
 
 def _nll_grad(logits, y):
     shifted = logits - logits.max(axis=1, keepdims=True)
@@ -127,8 +88,7 @@ def test_nll_gradient_needs_the_max_subtraction():
     assert "summed loss" in summed
 
 
-@pytest.mark.parametrize("check", [nb04.check_glorot_std,
-                                   nb05.check_nll_gradient])
+@pytest.mark.parametrize("check", [nb05.check_nll_gradient])
 def test_function_checkers_handle_odd_input(check):
     for odd in (None, "np.tanh", 3, True):
         verdict = check(odd)

@@ -1,4 +1,4 @@
-"""`tools/notebooks.py run/clean/check` never loses a learner's work.
+"""`tools/notebooks.py run/clean` never loses a learner's work.
 
 Each test builds a temporary git repository with tiny notebooks, points the tool's
 ``NOTEBOOK_DIR`` and ``SERIES`` at it and replaces the kernel by a fake executor, so no
@@ -74,6 +74,13 @@ def executed(monkeypatch):
     return calls, during
 
 
+def _all_clean(folder: Path) -> bool:
+    """Every series notebook present is clean and has current navigation."""
+    present = [folder / n for n in SERIES if (folder / n).is_file()]
+    return bool(present) and all(nbtool.is_clean(p) and nbtool.navigation_is_current(p)
+                                 for p in present)
+
+
 def _outputs(path: Path) -> list:
     return [c.outputs for c in nbtool.read_notebook(path).cells if c.cell_type == "code"]
 
@@ -97,11 +104,11 @@ def test_untracked_notebook_is_not_run_touched_or_linked(repo, executed, capsys)
              if nbtool.is_navigation_cell(c)]
     assert nav_b and all(s.endswith("[Contents](00_index.ipynb)") for s in nav_b)
 
-    # Named explicitly, it is refused by run, clean and check alike, and stays as it is.
-    for command in ("run", "clean", "check"):
+    # Named explicitly, it is refused by run and clean alike, and stays as it is.
+    for command in ("run", "clean"):
         with pytest.raises(SystemExit, match="07_my_notes.ipynb is not one of the series"):
             nbtool.main([command, "07_my_notes.ipynb"])
-    assert nbtool.main(["clean"]) == 0 and nbtool.main(["check"]) == 0
+    assert nbtool.main(["clean"]) == 0 and _all_clean(folder)
     assert mine.read_bytes() == mine_bytes and len(calls) == 3
     assert "07_my_notes" not in capsys.readouterr().out
 
@@ -115,7 +122,7 @@ def test_missing_listed_notebook_is_skipped_with_a_note(repo, executed, capsys):
     assert notes == ["note: 03_not_yet.ipynb is in the series but does not exist yet; skipped"]
     assert len(calls) == 3 and not (folder / "03_not_yet.ipynb").exists()
     assert "03_not_yet" not in (folder / "02_b.ipynb").read_text(encoding="utf-8")
-    assert nbtool.main(["check"]) == 0
+    assert _all_clean(folder)
 
 
 def test_edit_during_run_is_refused_and_outputs_kept_elsewhere(repo, executed, capsys):

@@ -239,7 +239,51 @@ def test_forward_refuses_exactly_what_footprint_bytes_refuses():
         per = footprint_bytes(sizes, 1, dtype) - footprint_bytes(sizes, 0, dtype)
         largest_ok = (MAX_BYTES - footprint_bytes(sizes, 0, dtype)) // per
         assert footprint_bytes(sizes, largest_ok, dtype) <= MAX_BYTES < footprint_bytes(sizes, largest_ok + 1, dtype)
-        assert net._footprint == (footprint_bytes(sizes, 0, dtype), per)
         X = np.lib.stride_tricks.as_strided(np.zeros(1), (largest_ok + 1, sizes[0]), (0, 0))
         with pytest.raises(ValueError, match=f"batch={largest_ok + 1} with sizes="):
             net.forward(X)
+
+
+# ---------------------------------------------------------------- checks at the boundary
+
+def _validation_calls(call) -> int:
+    """Python calls into validation.py (and any check_* function) while `call()` runs."""
+    from wi_helpers import validation
+    count = 0
+
+    def profile(frame, event, arg):
+        nonlocal count
+        code = frame.f_code
+        if event == "call" and (code.co_filename == validation.__file__
+                                or code.co_name.startswith("check_")):
+            count += 1
+
+    sys.setprofile(profile)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def test_a_deep_network_is_checked_once_at_the_boundary():
+    """Each public entry point checks its arguments once; the per-layer work is unchecked
+    (building a 100-layer network made ~1,400 calls into validation before)."""
+    sizes = [256] * 101
+    assert _validation_calls(lambda: MLP(sizes, init="he_normal", fan_mode="fan_out",
+                                         seed=0)) <= 40
+    net = MLP(sizes, seed=0)
+    assert _validation_calls(lambda: layer_stats(net, batch=8, rng=np.random.default_rng(0))) <= 40
+    assert _validation_calls(lambda: wi.mean_field(net.spec)) <= 40
+    assert _validation_calls(lambda: wi.scheme_weight_var(sizes, "glorot_uniform")) <= 40
+    # and the checks still refuse bad input before any work, naming it
+    with pytest.raises(ValueError, match=r"sizes\[100\] must be a positive integer"):
+        MLP(sizes[:-1] + [0])
+
+
+def test_a_batch_size_passed_as_X_is_named():
+    net = MLP([500, 10], seed=0)
+    with pytest.raises(TypeError, match=r"got the number 256: .* pass batch=256"):
+        layer_stats(net, 256, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"got shape \(\) \(one number, not a batch"):
+        net.forward(3.0)

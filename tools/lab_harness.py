@@ -24,6 +24,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import psutil  # installed with ipykernel (through IPython)
+
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("wi_install_lab_settings",
                                                REPO / "tools" / "install_lab_settings.py")
@@ -42,43 +44,21 @@ SERVER_START_TIMEOUT = 60  # s
 # ------------------------------------------------------------------ processes
 
 
-def _proc_table() -> dict[int, tuple[int, str]]:
-    """pid -> (parent pid, start time) for every process we can see."""
-    table = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) "
-        table[int(entry.name)] = (int(fields[1]), fields[19])
-    return table
-
-
-def _descendants(pid: int) -> dict[int, str]:
+def _descendants(pid: int) -> list[psutil.Process]:
     """The processes below ``pid`` (kernels run in their own sessions, so a process
-    group kill misses them), as pid -> start time to avoid killing a recycled pid."""
-    table = _proc_table()
-    found, frontier = {}, [pid]
-    while frontier:
-        parent = frontier.pop()
-        for child, (ppid, start) in table.items():
-            if ppid == parent and child not in found:
-                found[child] = start
-                frontier.append(child)
-    return found
+    group kill misses them)."""
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
 
 
-def _kill_leftovers(processes: dict[int, str]) -> None:
-    table = _proc_table()
-    for pid, start in processes.items():
-        if pid in table and table[pid][1] == start:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+def _kill_leftovers(processes: list[psutil.Process]) -> None:
+    for process in processes:
+        try:
+            process.kill()  # psutil checks the start time first: a recycled pid is spared
+        except psutil.NoSuchProcess:
+            pass
 
 
 def _free_port() -> int:

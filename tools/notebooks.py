@@ -1,9 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerate, clean and check the course notebooks.
+"""Regenerate and clean the course notebooks.
 
     tools/notebooks.py run   [--force] [--timeout S] [NOTEBOOK ...]
     tools/notebooks.py clean [NOTEBOOK ...]
-    tools/notebooks.py check [NOTEBOOK ...]
 
 Only the series' own notebooks are ever touched: the file names in ``SERIES`` (one
 list, which also drives the navigation cells). Without NOTEBOOK arguments every
@@ -27,7 +26,8 @@ run    Refuses (before running anything) when a notebook has uncommitted edits i
        ``--force`` skips the uncommitted-edits checks (use it to regenerate notebooks
        you edited on purpose); it never skips the changed-during-run check.
 clean  Update the navigation cells and clean, in place (no execution; atomic writes).
-check  Exit 1 listing the notebooks that are not clean or whose navigation is stale.
+       (Whether the committed notebooks are clean, with current navigation, is a test:
+       tests/test_notebooks_clean.py.)
 
 "Clean" (see ``clean_notebook``; nbconvert's CoalesceStreamsPreprocessor and
 ClearMetadataPreprocessor do part of it): stream outputs coalesced, execution counts renumbered 1, 2, 3, ... top to
@@ -65,7 +65,7 @@ NOTEBOOK_DIR = REPO / "notebooks"
 # Where `run` keeps new outputs it refuses to write over a notebook (git-ignored).
 REGENERATED_DIR_NAME = ".regenerated"
 
-# The series, in order: the only notebooks this tool runs, cleans, checks or links.
+# The series, in order: the only notebooks this tool runs, cleans or links.
 # A listed notebook that does not exist yet is skipped with a note.
 SERIES = (
     "00_index.ipynb",
@@ -76,6 +76,7 @@ SERIES = (
     "05_training_experiments.ipynb",
     "06_explorer.ipynb",
     "07_relu_he_frameworks.ipynb",
+    "08_orthogonal_isometry.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"
@@ -325,53 +326,32 @@ class GitError(RuntimeError):
     pass
 
 
-def uncommitted_notebooks(paths: list[Path]) -> list[Path]:
-    """The tracked ``paths`` whose content differs from HEAD (working tree or index).
+def _git(path: Path, *args: str) -> int:
+    """Exit status (0 or 1) of ``git -C <path's folder> ARGS``; GitError for anything else
+    (git missing, not a work tree, no commit yet)."""
+    try:
+        res = subprocess.run(["git", "--no-optional-locks", "-C", str(path.parent), *args],
+                             capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise GitError("git is not installed") from exc
+    if res.returncode > 1:
+        raise GitError(f"{path.parent} is not in a git work tree with a commit "
+                       f"({res.stderr.strip()})")
+    return res.returncode
 
-    Untracked files are not reported here (see ``untracked_notebooks``).
-    Raises GitError when a path is not inside a git work tree (or git is missing).
-    """
-    dirty: list[Path] = []
-    by_folder: dict[Path, list[Path]] = {}
-    for p in paths:
-        p = Path(p).resolve()
-        by_folder.setdefault(p.parent, []).append(p)
-    for folder, files in by_folder.items():
-        cmd = ["git", "--no-optional-locks", "-C", str(folder), "status",
-               "--porcelain=v1", "-z", "--untracked-files=no", "--", *map(str, files)]
-        try:
-            res = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        except FileNotFoundError as exc:
-            raise GitError("git is not installed") from exc
-        if res.returncode != 0:
-            raise GitError(f"{folder} is not in a git work tree ({res.stderr.strip()})")
-        root = subprocess.run(["git", "-C", str(folder), "rev-parse", "--show-toplevel"],
-                              capture_output=True, text=True, check=True).stdout.strip()
-        records = res.stdout.split("\0")
-        k = 0
-        while k < len(records):
-            rec = records[k]
-            k += 1
-            if len(rec) < 4:
-                continue
-            status, rel = rec[:2], rec[3:]
-            if status[0] in "RC":  # rename/copy: the next record is the source path
-                k += 1
-            dirty.append(Path(root, rel).resolve())
-    wanted = {Path(p).resolve() for p in paths}
-    return sorted(p for p in set(dirty) if p in wanted)
+
+def uncommitted_notebooks(paths: list[Path]) -> list[Path]:
+    """The tracked ``paths`` whose content differs from HEAD, in the working tree or the
+    index (``git diff --quiet HEAD -- path``). Untracked files are not reported here (see
+    ``untracked_notebooks``)."""
+    resolved = [Path(p).resolve() for p in paths]
+    return sorted(p for p in resolved if _git(p, "diff", "--quiet", "HEAD", "--", p.name))
 
 
 def untracked_notebooks(paths: list[Path]) -> list[Path]:
     """The ``paths`` that git does not track (a learner's copy: nothing in git to restore)."""
-    out = []
-    for p in paths:
-        p = Path(p).resolve()
-        res = subprocess.run(["git", "-C", str(p.parent), "ls-files", "--error-unmatch", "--", p.name],
-                             capture_output=True, text=True, check=False)
-        if res.returncode != 0:
-            out.append(p)
-    return out
+    resolved = [Path(p).resolve() for p in paths]
+    return [p for p in resolved if _git(p, "ls-files", "--error-unmatch", "--", p.name)]
 
 
 def unsafe_to_overwrite(paths: list[Path]) -> list[Path]:
@@ -579,32 +559,9 @@ def cmd_clean(paths: list[Path]) -> int:
     return 0
 
 
-def cmd_check(paths: list[Path]) -> int:
-    problems = []
-    cache: dict = {}
-    for path in paths:
-        folder = Path(path).resolve().parent
-        if folder not in cache:
-            cache[folder] = navigation_entries(folder)
-        why = []
-        if not is_clean(path):
-            why.append("not clean")
-        if not navigation_is_current(path, cache[folder]):
-            why.append("navigation out of date")
-        if why:
-            problems.append(f"  {_rel(path)}: {', '.join(why)}")
-    if problems:
-        print("These notebooks need `python tools/notebooks.py clean` "
-              "(or `make notebooks`):", file=sys.stderr)
-        print("\n".join(problems), file=sys.stderr)
-        return 1
-    print(f"{len(paths)} notebooks clean")
-    return 0
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="tools/notebooks.py", description="Regenerate, clean and check the course notebooks.",
+        prog="tools/notebooks.py", description="Regenerate and clean the course notebooks.",
         epilog=__doc__.split("\n\n", 2)[2], formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="update navigation, execute, clean and write notebooks")
@@ -614,9 +571,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--timeout", type=float, default=DEFAULT_CELL_TIMEOUT,
                      help=f"per-cell timeout in seconds (default {DEFAULT_CELL_TIMEOUT})")
     run.add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
-    for name, text in (("clean", "update navigation and clean in place (no execution)"),
-                       ("check", "exit 1 if a notebook is not clean or has stale navigation")):
-        sub.add_parser(name, help=text).add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
+    sub.add_parser("clean", help="update navigation and clean in place (no execution)"
+                   ).add_argument("notebooks", nargs="*", metavar="NOTEBOOK")
     args = parser.parse_args(argv)
     paths = resolve_notebooks(args.notebooks)
     if not paths:
@@ -624,9 +580,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "run":
         return cmd_run(paths, args.force, args.timeout)
-    if args.command == "clean":
-        return cmd_clean(paths)
-    return cmd_check(paths)
+    return cmd_clean(paths)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ LECUN_A, LECUN_B = 1.7159, 2.0 / 3.0  # LeCun et al. (1998): f(x) = 1.7159 tanh(
 LEAKY_SLOPE = 0.01
 
 
-def _sigmoid(z: Array) -> Array:
+def sigmoid(z: Array) -> Array:
+    """The logistic sigma(z) = 1/(1 + exp(-z)), without overflow and with precise tails."""
     # 1/(1+exp(-z)) overflows exp for z << 0. With e = exp(-|z|) <= 1 both branches are
     # safe, and the tail sigma(z) = e/(1+e) keeps its relative precision (sigma(-40) = 4e-18,
     # not 0, as 0.5*(1+tanh(z/2)) would give).
@@ -27,8 +28,12 @@ def _sigmoid(z: Array) -> Array:
     return np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
+# The old private name, still imported by lessons/nb03.py until it uses `sigmoid`.
+_sigmoid = sigmoid
+
+
 def _sigmoid_d(z: Array) -> Array:
-    return _sigmoid_d_h(z, _sigmoid(z))
+    return _sigmoid_d_h(z, sigmoid(z))
 
 
 def _tanh_d(z: Array) -> Array:
@@ -106,7 +111,7 @@ class Activation:
 _ACTIVATIONS = {
     "linear": Activation("linear", lambda z: z, lambda z: np.ones_like(z),
                          lambda z, h: np.ones_like(z), None),
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_d, _sigmoid_d_h, 0.5, h_offset=0.5),
+    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_d, _sigmoid_d_h, 0.5, h_offset=0.5),
     "tanh": Activation("tanh", np.tanh, _tanh_d, _tanh_d_h, 1.0),
     "lecun_tanh": Activation("lecun_tanh", _lecun, _lecun_d,
                              lambda z, h: LECUN_B * (LECUN_A - h * h / LECUN_A), LECUN_A),
@@ -115,7 +120,7 @@ _ACTIVATIONS = {
     "relu": Activation("relu", _relu, _relu_d, lambda z, h: _relu_d(z), None),
     "leaky_relu": Activation("leaky_relu", _leaky, _leaky_d, lambda z, h: _leaky_d(z), None),
 }
-_ALIASES = {"logistic": "sigmoid"}
+ALIASES: dict[str, str] = {"logistic": "sigmoid"}  # other names (case is ignored)
 
 ACTIVATIONS: tuple[str, ...] = tuple(_ACTIVATIONS)
 
@@ -124,7 +129,7 @@ def get_activation(name: str | Activation) -> Activation:
     """Return the Activation called `name` (an Activation passes through unchanged)."""
     if isinstance(name, Activation):
         return name
-    key = check_choice("activation", name, ACTIVATIONS, aliases=_ALIASES)
+    key = check_choice("activation", name, ACTIVATIONS, aliases=ALIASES)
     return _ACTIVATIONS[key]
 
 

@@ -7,21 +7,21 @@ of shape (fan_in, fan_out) = (sizes[l-1], sizes[l]) and h[0] = X. In code the li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .activations import Activation, get_activation
-from .init import FAN_MODE_SCHEMES, FAN_MODES, canonical_scheme, init_weights
-from .validation import (check_array, check_bool, check_choice, check_float_dtype, check_int,
-                         check_real, check_seed, is_int, short_repr)
+from .activations import Activation
+from .init import init_weights_unchecked
+from .spec import MAX_DEPTH, NetworkSpec, check_sizes
+from .validation import check_array, check_bool, check_float_dtype, check_int, check_real, short_repr
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "REUSE_MAX_DEPTH", "ARRAY_OVERHEAD", "MLP", "Gradients",
+           "NetworkSpec", "check_footprint", "check_sizes", "footprint_bytes"]
 
 # One forward+backward call may hold at most this many bytes of arrays (activations,
 # gradients, weights); larger requests are refused before allocating, instead of swapping.
 MAX_BYTES = 400 * 2**20
-# The deepest network accepted. Each layer costs Python objects besides its numbers, and a
-# loop over a million layers takes seconds; the series never goes beyond a few hundred.
-MAX_DEPTH = 10_000
 # Networks up to this depth keep what `MLP(reuse=...)` needs (the generator state after each
 # layer); the dashboards go to 100 layers.
 REUSE_MAX_DEPTH = 1000
@@ -32,11 +32,7 @@ ARRAY_OVERHEAD = 192
 _ARRAYS_PER_LAYER = 8
 
 
-def footprint_bytes(sizes: Sequence[int], batch: int, dtype=np.float64) -> int:
-    """Bytes of the arrays one forward+backward pass keeps for these sizes and batch."""
-    sizes = check_sizes(sizes)
-    batch = check_int("batch", batch, min=0)
-    itemsize = check_float_dtype("dtype", dtype).itemsize
+def _footprint(sizes: Sequence[int], batch: int, itemsize: int) -> int:
     n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     n_biases = sum(sizes[1:])
     # z, h, dL/dz, dL/dh for every layer; W, b and their gradients; per-array overhead,
@@ -45,37 +41,29 @@ def footprint_bytes(sizes: Sequence[int], batch: int, dtype=np.float64) -> int:
             + ARRAY_OVERHEAD * _ARRAYS_PER_LAYER * (len(sizes) - 1))
 
 
+def footprint_bytes(sizes: Sequence[int], batch: int, dtype=np.float64) -> int:
+    """Bytes of the arrays one forward+backward pass keeps for these sizes and batch."""
+    sizes = check_sizes(sizes)
+    batch = check_int("batch", batch, min=0)
+    return _footprint(sizes, batch, check_float_dtype("dtype", dtype).itemsize)
+
+
+def _refuse_footprint(need: int, sizes: Sequence[int], batch: int) -> None:
+    if need <= MAX_BYTES:
+        return
+    if batch == 0:
+        raise ValueError(f"sizes={short_repr(list(sizes))} need {need / 2**20:.0f} MB of "
+                         f"weights; the limit is {MAX_BYTES / 2**20:.0f} MB (MAX_BYTES)")
+    raise ValueError(f"batch={batch} with sizes={short_repr(list(sizes))} needs "
+                     f"{need / 2**20:.0f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB "
+                     "(MAX_BYTES): use a smaller batch or narrower layers")
+
+
 def check_footprint(sizes: Sequence[int], batch: int, dtype=np.float64, *, extra: int = 0) -> int:
     """Raise ValueError, before anything is allocated, when a pass would exceed MAX_BYTES."""
     need = footprint_bytes(sizes, batch, dtype) + int(extra)
-    if need > MAX_BYTES:
-        if batch == 0:
-            raise ValueError(f"sizes={short_repr(list(sizes))} need {need / 2**20:.0f} MB of "
-                             f"weights; the limit is {MAX_BYTES / 2**20:.0f} MB (MAX_BYTES)")
-        raise ValueError(f"batch={batch} with sizes={short_repr(list(sizes))} needs "
-                         f"{need / 2**20:.0f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB "
-                         "(MAX_BYTES): use a smaller batch or narrower layers")
+    _refuse_footprint(need, sizes, batch)
     return need
-
-
-def check_sizes(sizes: object) -> list[int]:
-    """Validate a list of layer widths (at least two positive integers) and return it."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) and not (
-            isinstance(sizes, np.ndarray) and sizes.ndim == 1):
-        raise TypeError(f"sizes must be a sequence of layer widths such as [784, 256, 10], "
-                        f"got {type(sizes).__name__} {sizes!r}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must hold at least 2 widths (input and one layer), "
-                         f"got {short_repr(sizes)}")
-    if len(sizes) > MAX_DEPTH + 1:  # refused before looking at a million entries
-        raise ValueError(f"sizes must hold at most {MAX_DEPTH + 1} widths (the limit is "
-                         f"MAX_DEPTH = {MAX_DEPTH} layers), got {len(sizes)}")
-    sizes = list(sizes)
-    for i, n in enumerate(sizes):
-        if not is_int(n) or n < 1:
-            raise ValueError(f"sizes[{i}] must be a positive integer, got {short_repr(n)} "
-                             f"in sizes={short_repr(sizes)}")
-    return [int(n) for n in sizes]
 
 
 @dataclass
@@ -89,73 +77,82 @@ class Gradients:
 
 
 class MLP:
-    """A multilayer perceptron: weights drawn by an init scheme, forward and backward passes."""
+    """A multilayer perceptron: weights drawn by an init scheme, forward and backward passes.
 
-    def __init__(self, sizes: Sequence[int], *, activation: str = "tanh",
+    `net.spec` (a `NetworkSpec`) says which network it is; `net.init`, `net.gain`, ... read it.
+    """
+
+    def __init__(self, sizes: Sequence[int], *, activation: str | Activation = "tanh",
                  init: str = "glorot_uniform", gain: float = 1.0, std: float | None = None,
-                 bias_std: float = 0.0, output_activation: str | None = None,
+                 bias_std: float = 0.0, output_activation: str | Activation | None = None,
                  seed: int | None = None, dtype=np.float64, fan_mode: str = "fan_in",
                  reuse: "MLP | None" = None):
-        """`fan_mode`: the fan of the He and LeCun schemes ("fan_in" or "fan_out", see
-        `init.weight_std`). `reuse`: an earlier MLP drawn with the same init, gain, std, seed and dtype; the
-        weights of the leading layers whose sizes agree are taken from it (the very same
-        arrays) instead of drawn again. The result is identical to a fresh draw (the draws
-        continue from the generator state stored after those layers); it only saves time
-        (the dashboards' depth slider)."""
-        self.sizes = check_sizes(sizes)
-        self.init = canonical_scheme(init)
-        self.activation = get_activation(activation)
-        self.output_activation = (self.activation if output_activation is None
-                                  else get_activation(output_activation))
-        bias_std = check_real("bias_std", bias_std, min=0)
-        gain = check_real("gain", gain, min=0)
-        if std is not None:
-            std = check_real("std", std, min=0)
-        seed = check_seed("seed", seed)
-        self.dtype = check_float_dtype("dtype", dtype)
-        # The weights are drawn in float64 before the cast: count that copy of the largest layer.
-        largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
-        check_footprint(self.sizes, 0, self.dtype, extra=8 * largest)
-        # footprint_bytes is affine in the batch: keep its two coefficients for forward's check
-        fixed = footprint_bytes(self.sizes, 0, self.dtype)
-        self._footprint = (fixed, footprint_bytes(self.sizes, 1, self.dtype) - fixed)
-        self.gain, self.std, self.bias_std = gain, std, bias_std
-        self.fan_mode = check_choice("fan_mode", fan_mode, FAN_MODES)
-        if self.fan_mode != "fan_in" and self.init not in FAN_MODE_SCHEMES:
-            raise ValueError(f"fan_mode={fan_mode!r} is only used by {', '.join(FAN_MODE_SCHEMES)}; "
-                             f"init {self.init!r} has its own rule (leave fan_mode='fan_in')")
+        """The arguments are `NetworkSpec`'s (`fan_mode`: the fan of the He and LeCun schemes,
+        see `init.weight_std`). `reuse`: an earlier MLP; the weights of the leading layers
+        whose `spec.weight_key` agree (same sizes, init, gain, std, fan mode, seed and dtype)
+        are taken from it (the very same arrays) instead of drawn again. The result is
+        identical to a fresh draw (the draws continue from the generator state stored after
+        those layers); it only saves time (the dashboards' depth slider)."""
+        spec = NetworkSpec(sizes, activation=activation, init=init, gain=gain, std=std,
+                           fan_mode=fan_mode, bias_std=bias_std,
+                           output_activation=output_activation, seed=seed, dtype=dtype)
+        self._build(spec, reuse)
+
+    @classmethod
+    def from_spec(cls, spec: NetworkSpec, *, reuse: "MLP | None" = None) -> "MLP":
+        """The network a `NetworkSpec` describes (`reuse`: as in `MLP(...)`)."""
+        if not isinstance(spec, NetworkSpec):
+            raise TypeError(f"spec must be a NetworkSpec, got {type(spec).__name__}")
+        net = cls.__new__(cls)
+        net._build(spec, reuse)
+        return net
+
+    def _build(self, spec: NetworkSpec, reuse: "MLP | None") -> None:
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
-        self.seed = seed
-        rng = np.random.default_rng(seed)
+        self.spec, self.sizes = spec, list(spec.sizes)
+        self._acts = tuple(spec.layer_activation(l) for l in range(spec.depth))
+        itemsize = spec.dtype.itemsize
+        # The weights are drawn in float64 before the cast: count that copy of the largest layer.
+        largest = max(a * b for a, b in zip(self.sizes[:-1], self.sizes[1:]))
+        _refuse_footprint(_footprint(self.sizes, 0, itemsize) + 8 * largest, self.sizes, 0)
+        # _footprint is affine in the batch: keep its two coefficients for forward's check
+        fixed = _footprint(self.sizes, 0, itemsize)
+        self._footprint = (fixed, _footprint(self.sizes, 1, itemsize) - fixed)
+        rng = np.random.default_rng(spec.seed)
         # All weights first, layer by layer, then the biases: a network one layer deeper, or
         # with another bias_std, starts with the very same weights.
-        self.weights, self._rng_states = [], []
+        self.weights, self._rng_states = self._lent_weights(reuse)
+        if self.weights:
+            rng.bit_generator.state = self._rng_states[-1]
         # The generator state after each layer's draw (~0.5 kB each) is kept only for networks
         # a dashboard can show; deeper ones are drawn afresh and lend nothing.
         keep_states = self.depth <= REUSE_MAX_DEPTH
-        if (reuse is not None and seed is not None and keep_states
-                and len(reuse._rng_states) == reuse.depth and reuse.seed == seed and reuse.init == self.init
-                and reuse.gain == gain and reuse.std == std and reuse.dtype == self.dtype
-                and reuse.fan_mode == self.fan_mode):
-            for k in range(min(self.depth, reuse.depth)):
-                if reuse.sizes[k:k + 2] != self.sizes[k:k + 2]:
-                    break
-                self.weights.append(reuse.weights[k])
-                self._rng_states.append(reuse._rng_states[k])
-            if self.weights:
-                rng.bit_generator.state = self._rng_states[-1]
-        for fan_in, fan_out in zip(self.sizes[len(self.weights):-1], self.sizes[len(self.weights) + 1:]):
-            self.weights.append(init_weights(self.init, fan_in, fan_out, rng=rng, gain=gain,
-                                             std=std, mode=fan_mode).astype(self.dtype, copy=False))
+        scale = (spec.gain, spec.std, spec.fan_mode)
+        for fan_in, fan_out in zip(self.sizes[len(self.weights):-1],
+                                   self.sizes[len(self.weights) + 1:]):
+            W = init_weights_unchecked(spec.init, fan_in, fan_out, rng, *scale)
+            self.weights.append(W.astype(spec.dtype, copy=False))
             if keep_states:
                 self._rng_states.append(rng.bit_generator.state)
-        self.biases = [(rng.normal(0.0, bias_std, fan_out) if bias_std > 0
-                        else np.zeros(fan_out)).astype(self.dtype, copy=False)
+        self.biases = [(rng.normal(0.0, spec.bias_std, fan_out) if spec.bias_std > 0
+                        else np.zeros(fan_out)).astype(spec.dtype, copy=False)
                        for fan_out in self.sizes[1:]]
         self.z: list[np.ndarray] | None = None
         self.h: list[np.ndarray] | None = None
         self._step_buffers: list[np.ndarray] | None = None  # sgd_step's, made at its first call
+
+    def _lent_weights(self, reuse: "MLP | None") -> tuple[list[np.ndarray], list[Any]]:
+        """The leading layers' weights (and generator states) `reuse` can lend: those whose
+        weight keys agree, when both networks are seeded and keep their states."""
+        if (reuse is None or self.spec.seed is None or self.depth > REUSE_MAX_DEPTH
+                or len(reuse._rng_states) != reuse.depth):
+            return [], []
+        n = 0
+        while (n < min(self.depth, reuse.depth)
+               and reuse.spec.weight_key(n) == self.spec.weight_key(n)):
+            n += 1
+        return reuse.weights[:n], reuse._rng_states[:n]
 
     @property
     def depth(self) -> int:
@@ -163,9 +160,14 @@ class MLP:
         return len(self.sizes) - 1
 
     @property
+    def output_activation(self) -> Activation:
+        """The activation of the last layer."""
+        return self.spec.layer_activation(self.depth - 1)
+
+    @property
     def activations(self) -> list[Activation]:
         """The activation of each layer (the last one may be the output activation)."""
-        return [self.activation] * (self.depth - 1) + [self.output_activation]
+        return list(self._acts)
 
     def __repr__(self) -> str:
         return (f"MLP(sizes={self.sizes}, activation={self.activation.name!r}, "
@@ -187,6 +189,42 @@ class MLP:
                     raise TypeError(f"{name}[{l}] must hold real numbers, got dtype "
                                     f"{np.asarray(A).dtype}")
 
+    def _check_input(self, X: Any) -> np.ndarray:
+        """X checked (kind, shape, memory cap, then finiteness) and cast to the net's dtype."""
+        # Kind and shape first, then the memory cap, and only then the O(size) finiteness scan:
+        # a refused huge X costs nothing.
+        X = check_array("X", X, finite=False, allow_empty=True)
+        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
+            hint = " (one number, not a batch of inputs)" if X.ndim == 0 else ""
+            raise ValueError(f"X must have shape (batch, {self.sizes[0]}) to match sizes[0], "
+                             f"got shape {X.shape}{hint}")
+        if X.shape[0] < 1:
+            raise ValueError("X must hold at least one example (batch >= 1), got shape "
+                             f"{X.shape}")
+        fixed, per_example = self._footprint
+        _refuse_footprint(fixed + per_example * X.shape[0], self.sizes, X.shape[0])
+        if X.dtype.kind == "f" and not np.isfinite(X).all():
+            raise ValueError("X must be finite numbers, found nan or inf")
+        self._check_params()
+        return X.astype(self.spec.dtype, copy=False)
+
+    def _reusable_layers(self, reuse: "MLP | None", h: np.ndarray) -> int:
+        """How many leading layers' z and h the last forward pass of `reuse` holds for this
+        network and input: same layer keys, the same weight arrays, equal biases."""
+        if reuse is None:
+            return 0
+        if not isinstance(reuse, MLP):
+            raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
+        if reuse.h is None or reuse.h[0].shape != h.shape or not np.array_equal(reuse.h[0], h):
+            return 0
+        n = 0
+        while (n < min(self.depth, reuse.depth)
+               and self.spec.layer_key(n) == reuse.spec.layer_key(n)
+               and self.weights[n] is reuse.weights[n]
+               and np.array_equal(self.biases[n], reuse.biases[n])):
+            n += 1
+        return n
+
     def forward(self, X: np.ndarray, *, reuse: "MLP | None" = None) -> np.ndarray:
         """Return the output for a batch X of shape (batch, sizes[0]); keep z and h.
 
@@ -194,41 +232,23 @@ class MLP:
         taken for the leading layers that are the same (the same weight arrays, equal
         biases, the same activation) instead of computed again; identical numbers, less time.
         """
-        # Kind and shape first, then the memory cap, and only then the O(size) finiteness scan:
-        # a refused huge X costs nothing.
-        X = check_array("X", X, finite=False, allow_empty=True)
-        if X.ndim != 2 or X.shape[1] != self.sizes[0]:
-            raise ValueError(f"X must have shape (batch, {self.sizes[0]}) to match sizes[0], "
-                             f"got shape {X.shape}")
-        if X.shape[0] < 1:
-            raise ValueError("X must hold at least one example (batch >= 1), got shape "
-                             f"{X.shape}")
-        fixed, per_example = self._footprint
-        if fixed + per_example * X.shape[0] > MAX_BYTES:
-            check_footprint(self.sizes, X.shape[0], self.dtype)  # raises, naming the sizes
-        if X.dtype.kind == "f" and not np.isfinite(X).all():
-            raise ValueError("X must be finite numbers, found nan or inf")
-        self._check_params()
-        h = X.astype(self.dtype, copy=False)
-        self.h, self.z = [h], []
-        if reuse is not None:
-            if not isinstance(reuse, MLP):
-                raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
-            if (reuse.h is not None and reuse.dtype == self.dtype
-                    and reuse.h[0].shape == h.shape and np.array_equal(reuse.h[0], h)):
-                mine, theirs = self.activations, reuse.activations
-                for l in range(min(self.depth, reuse.depth)):
-                    if not (self.weights[l] is reuse.weights[l] and mine[l].name == theirs[l].name
-                            and np.array_equal(self.biases[l], reuse.biases[l])):
-                        break
-                    self.z.append(reuse.z[l])
-                    self.h.append(reuse.h[l + 1])
-                h = self.h[-1]
-        done = len(self.z)
+        h = self._check_input(X)
+        return self._propagate(h, self._reusable_layers(reuse, h), reuse)
+
+    def forward_trusted(self, X: np.ndarray) -> np.ndarray:
+        """`forward` without its checks, for a caller that checked X and the parameters
+        once (`train`'s minibatches, cut from a checked X): the same numbers."""
+        return self._propagate(X.astype(self.spec.dtype, copy=False), 0, None)
+
+    def _propagate(self, h: np.ndarray, done: int, reuse: "MLP | None") -> np.ndarray:
+        """The forward pass from layer `done` on (the layers before it lent by `reuse`)."""
+        self.z = reuse.z[:done] if done else []
+        self.h = [h] + (reuse.h[1:done + 1] if done else [])
+        h = self.h[-1]
         # An exploding network is part of the lesson: let values overflow to inf/nan
         # silently; statistics report from which layer on.
         with np.errstate(all="ignore"):
-            for W, b, act in zip(self.weights[done:], self.biases[done:], self.activations[done:]):
+            for W, b, act in zip(self.weights[done:], self.biases[done:], self._acts[done:]):
                 z = h @ W
                 z += b
                 h = act.fn(z)
@@ -256,10 +276,10 @@ class MLP:
         with W_l *before* it is yielded, so a consumer may change W_l at once (`sgd_step`).
         dL/dX (layer 0's) is skipped when input_grad=False: nothing needs it in training.
         """
-        gh = grad_output
+        gh, acts = grad_output, self._acts
         for l in reversed(range(self.depth)):
             # phi'(z) computed from the stored h where cheaper; then scaled in place
-            gz = self.activations[l].deriv_from_output(self.z[l], self.h[l + 1])
+            gz = acts[l].deriv_from_output(self.z[l], self.h[l + 1])
             gz *= gh
             gh = gz @ self.weights[l].T if (l > 0 or input_grad) else None
             yield l, gz, gh
@@ -296,7 +316,12 @@ class MLP:
         activation.
         """
         lr = check_real("lr", lr, min=0, include_min=False)
-        grad_output = self._check_grad_output(grad_output)
+        self.sgd_step_trusted(self._check_grad_output(grad_output), lr)
+
+    def sgd_step_trusted(self, grad_output: np.ndarray, lr: float) -> None:
+        """`sgd_step` without its checks, for a caller that made grad_output itself from the
+        last forward pass and checked lr once (`train`): the same numbers."""
+        grad_output = grad_output.astype(self.spec.dtype, copy=False)
         buffers = self._step_buffers
         if buffers is None or any(B.shape != W.shape or B.dtype != W.dtype
                                   for B, W in zip(buffers, self.weights)):
@@ -307,3 +332,11 @@ class MLP:
                 np.matmul(self.h[l].T, step, out=buffers[l])
                 self.weights[l] -= buffers[l]
                 self.biases[l] -= step.sum(axis=0)
+
+
+# What the spec decides, read through the network (read-only: a network is one spec).
+for _name in ("activation", "init", "gain", "std", "fan_mode", "bias_std",
+              "seed", "dtype"):
+    setattr(MLP, _name, property(lambda self, _n=_name: getattr(self.spec, _n),
+                                 doc=f"`spec.{_name}`"))
+del _name

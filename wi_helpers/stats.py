@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
 from .activations import saturation_fraction
-from .mlp import MAX_BYTES, MLP, check_footprint
-from .validation import check_bool, check_int, check_real, check_rng
+from .mlp import MAX_BYTES, MLP, Gradients, check_footprint
+from .validation import check_bool, check_int, check_real, check_rng, is_int
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,109 @@ class LayerStats:
         """Number of layers L."""
         return len(self.z_std)
 
+    @property
+    def float_range(self) -> "FloatVerdict":
+        """The one verdict on where this pass leaves the float range (see `FloatVerdict`)."""
+        L, tiny = self.depth, float(np.finfo(self.dtype).tiny)
+        with np.errstate(all="ignore"):
+            z_m2, h_m2 = np.asarray(self.z_m2, float), np.asarray(self.h_m2, float)
+            g_var = np.asarray(self.grad_h_var, float)
+            up = [(l + 1, l) for l in range(L)]                  # (layer, index) going up
+            down = [(l, l) for l in range(L, -1, -1)]            # going down from L
+            forward = FloatRange(
+                moment_overflow=first_where((k, not (np.isfinite(h_m2[i]) and np.isfinite(z_m2[i])))
+                                            for k, i in up),
+                entries_overflow=self.forward_overflow,
+                moment_underflow=first_where((k, h_m2[i] < _TINY64) for k, i in up),
+                entries_underflow=self.forward_underflow)
+            backward = FloatRange(
+                moment_overflow=first_where((k, not np.isfinite(g_var[i])) for k, i in down),
+                entries_overflow=self.backward_overflow,
+                moment_underflow=None if self.forward_overflow is not None else first_where(
+                    (k, g_var[i] < _TINY64) for k, i in down),
+                entries_underflow=self.backward_underflow)
+        k = forward.moment_overflow
+        z_first = k is not None and np.isfinite(h_m2[k - 1])  # E[z^2] overflows before E[h^2]
+        return FloatVerdict(forward, backward, "E[z_l²]" if z_first else "E[h_l²]",
+                            self.dtype, tiny)
+
     def summary(self) -> str:
-        """One plain-English line on overflow and underflow, for captions and status lines."""
+        """One plain-English line on overflow and underflow (`float_range.text()`)."""
+        return self.float_range.text()
+
+
+def first_where(flags: Iterable[tuple[int, Any]]) -> int | None:
+    """The index of the first (index, flag) pair whose flag is true; None if none is."""
+    for index, flag in flags:
+        if flag:
+            return index
+    return None
+
+
+class FloatRange(NamedTuple):
+    """Where one direction of a pass leaves the float range: first layers, in the order of
+    the direction (forward l = 1..L, backward l = L..0), None where it never happens.
+
+    A second moment can leave the range before the entries do: entries above ~1e154 are
+    finite float64 numbers, but their squares (and E[x²]) exceed 1.8e308 and print as inf.
+    """
+
+    moment_overflow: int | None    # first layer whose second moment (E[h²], Var[dL/dh]) is inf/nan
+    entries_overflow: int | None   # first layer whose entries themselves hold inf/nan
+    moment_underflow: int | None   # first layer whose second moment is below float64's tiny
+    entries_underflow: int | None  # first layer whose entries all are below the dtype's tiny
+                                   # (exact zeros included)
+
+    def ok(self) -> bool:
+        """True when every entry and second moment of this direction is a normal float."""
+        return all(k is None for k in self)
+
+
+@dataclass(frozen=True)
+class FloatVerdict:
+    """`LayerStats.float_range`: the one verdict on the float range, per direction, that the
+    summary, the dashboards' status line and their captions all print (`text()`)."""
+
+    forward: FloatRange
+    backward: FloatRange
+    forward_moment: str   # the forward second moment that overflows first: "E[h_l²]" or "E[z_l²]"
+    dtype: str
+    tiny: float           # the smallest normal number of dtype (the moments are float64's)
+
+    def ok(self) -> bool:
+        """True when nothing leaves the float range."""
+        return self.forward.ok() and self.backward.ok()
+
+    def _direction(self, r: FloatRange, entries: str, moment: str, down: bool) -> list[str]:
+        where = " down" if down else ""
         parts = []
-        for name, where, what in (
-                ("activations", self.forward_overflow, "overflow (inf/nan) from layer"),
-                ("activations", self.forward_underflow, "vanish below float precision from layer"),
-                ("gradients dL/dh", self.backward_overflow, "overflow (inf/nan) from layer"),
-                ("gradients dL/dh", self.backward_underflow,
-                 "vanish below float precision from layer")):
-            if where is not None:
-                parts.append(f"{name} {what} {where}")
+        if r.moment_overflow is not None:
+            if r.entries_overflow == r.moment_overflow:
+                parts.append(f"{entries} overflow (inf/nan) from layer {r.moment_overflow}{where}")
+            else:
+                rest = (f"; the {entries} themselves stay finite)" if r.entries_overflow is None
+                        else f"), the {entries} themselves from layer {r.entries_overflow}{where}")
+                parts.append(f"{moment} overflows from layer {r.moment_overflow}{where} (beyond "
+                             f"float64's {_MAX64:.1e}{rest}")
+        if r.entries_underflow is not None:
+            parts.append(f"{entries} vanish below float precision (all below {self.tiny:.1e}) "
+                         f"from layer {r.entries_underflow}{where}")
+        elif r.moment_underflow is not None:
+            parts.append(f"{moment} underflows from layer {r.moment_underflow}{where} (below "
+                         f"float64's {_TINY64:.1e}; the {entries} themselves are still normal "
+                         "numbers)")
+        return parts
+
+    def text(self) -> str:
+        """One line for a learner: which numbers leave the float range, from which layer."""
+        entries = "pre-activations" if self.forward_moment == "E[z_l²]" else "activations"
+        parts = (self._direction(self.forward, entries, self.forward_moment, False)
+                 + self._direction(self.backward, "gradients dL/dh", "Var[dL/dh_l]", True))
         return "; ".join(parts) if parts else "all values finite and above float precision"
 
+
+# the moments are computed in float64
+_TINY64, _MAX64 = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
 
 # Within these bounds on max|x| the squares are summed as they are: none can overflow (a sum
 # of at most ~1e8 squares below 1e200), and squares that underflow to 0 are below 1e-308,
@@ -111,19 +201,9 @@ def moments(x: np.ndarray) -> tuple[float, float, float]:
     return m.mean, m.std, m.m2
 
 
-def _variance_of(m: _Moments) -> float:
-    return m.std * m.std  # a float product gives inf on overflow; ** would raise
-
-
 def _variance(x: np.ndarray) -> float:
-    return _variance_of(_moments(x))
-
-
-def _first(flags) -> int | None:
-    for index, bad in flags:
-        if bad:
-            return index
-    return None
+    m = _moments(x)
+    return m.std * m.std  # a float product gives inf on overflow; ** would raise
 
 
 def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray | None = None,
@@ -138,6 +218,10 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     """
     if not isinstance(net, MLP):
         raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    if is_int(X):
+        raise TypeError(f"X must be an array of inputs of shape (batch, {net.sizes[0]}) or None, "
+                        f"got the number {X!r}: for {X!r} random probe inputs pass "
+                        f"batch={X!r} (layer_stats(net, batch={X!r}, rng=rng))")
     check_bool("weight_grads", weight_grads)
     if X is None or grad_output is None:
         check_rng("rng (needed when X or grad_output is not given)", rng)
@@ -150,8 +234,11 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     out = net.forward(X, reuse=reuse)
     if grad_output is None:
         grad_output = rng.standard_normal(out.shape)
-    grads = net.backward(grad_output, weight_grads=weight_grads)
+    return _stats_of_pass(net, net.backward(grad_output, weight_grads=weight_grads))
 
+
+def _stats_of_pass(net: MLP, grads: Gradients) -> LayerStats:
+    """The statistics of the network's last forward pass and these gradients of it."""
     L = net.depth
     z_m = [_moments(z) for z in net.z]
     h_m = [_moments(h) for h in net.h[1:]]
@@ -164,22 +251,22 @@ def layer_stats(net: MLP, X: np.ndarray | None = None, grad_output: np.ndarray |
     def underflows(m: _Moments) -> bool:  # every entry below the float's smallest normal
         return m.finite and m.max_abs < tiny
 
-    forward_overflow = _first((l + 1, not (z_m[l].finite and h_m[l].finite)) for l in range(L))
+    forward_overflow = first_where((l + 1, not (z_m[l].finite and h_m[l].finite)) for l in range(L))
     return LayerStats(
         z_mean=column(z_m, "mean"), z_std=column(z_m, "std"), z_m2=column(z_m, "m2"),
         h_mean=column(h_m, "mean"), h_std=column(h_m, "std"), h_m2=column(h_m, "m2"),
         saturation=np.array([saturation_fraction(act, z, h) for act, z, h
                              in zip(net.activations, net.z, net.h[1:])]),
-        grad_h_var=np.array([_variance_of(m) for m in gh_m]),
+        grad_h_var=np.array([m.std * m.std for m in gh_m]),  # a product: inf, never raises
         grad_z_var=np.array([_variance(g) for g in grads.z]),
-        grad_W_var=(np.array([_variance(g) for g in grads.W]) if weight_grads
-                    else np.full(L, np.nan)),
+        grad_W_var=(np.full(L, np.nan) if grads.W[0] is None
+                    else np.array([_variance(g) for g in grads.W])),
         forward_overflow=forward_overflow,
-        forward_underflow=_first((l + 1, underflows(h_m[l])) for l in range(L)),
-        backward_overflow=_first((l, not gh_m[l].finite) for l in range(L, -1, -1)),
+        forward_underflow=first_where((l + 1, underflows(h_m[l])) for l in range(L)),
+        backward_overflow=first_where((l, not gh_m[l].finite) for l in range(L, -1, -1)),
         # Once activations overflow, the gradients below are computed from inf/nan (and a
         # ReLU's slope at nan is taken as 0): zeros there are not a vanishing gradient.
-        backward_underflow=None if forward_overflow is not None else _first(
+        backward_underflow=None if forward_overflow is not None else first_where(
             (l, underflows(gh_m[l])) for l in range(L, -1, -1)),
         activation=net.activation.name,
         dtype=net.dtype.name,
@@ -215,21 +302,46 @@ def jacobian_singular_values(net: MLP, n_examples: int = 4) -> list[np.ndarray]:
     return out
 
 
+def format_number(x: float, *, zero: str = "0") -> str:
+    """A ratio or variance as status lines and captions print it: 2 significant digits
+    between 0.01 and 1000, else 1.2e+05; inf, -inf and nan by name; `zero` for 0."""
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if x == 0:
+        return zero
+    return f"{x:.2g}" if 1e-2 <= abs(x) < 1e3 else f"{x:.1e}"
+
+
+# The largest half-width of a histogram's default range: beyond it bins x samples x width
+# would overflow float64 (1e308); values beyond are left off (a caption can count them).
+HIST_MAX = 1e300
+
+
+def histogram_range(values: Sequence[np.ndarray], *, from_zero: bool = False
+                    ) -> tuple[float, float]:
+    """The default x range of layer histograms: |x| up to its 99.5th percentile over the
+    finite entries of all arrays (at most HIST_MAX; 1 when there are none or all are 0),
+    symmetric about 0, or from 0 when `from_zero` (non-negative values, e.g. ReLU's)."""
+    pooled = [np.abs(np.asarray(v, dtype=np.float64).ravel()) for v in values]
+    pooled = np.concatenate(pooled) if pooled else np.zeros(0)
+    pooled = pooled[np.isfinite(pooled)]
+    a = float(np.percentile(pooled, 99.5)) if pooled.size else 1.0
+    a = min(a, HIST_MAX) if a > 0 else 1.0
+    return (0.0, a) if from_zero else (-a, a)
+
+
 def layer_histograms(values: list[np.ndarray], bins: int = 60,
                      range: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Normalized histograms (densities) of each array over shared bin edges; non-finite values dropped.
 
     Returns counts of shape (len(values), bins) and edges of shape (bins + 1,). The default
-    range is symmetric and covers the 99.5th percentile of |x| over all arrays.
+    range is `histogram_range(values)`: symmetric, covering the 99.5th percentile of |x|.
     """
     bins = check_int("bins", bins, min=1, max=100_000)
     finite = [np.asarray(v, dtype=np.float64).ravel() for v in values]
     finite = [v[np.isfinite(v)] for v in finite]
     if range is None:
-        pooled = np.concatenate(finite) if finite else np.zeros(0)
-        a = float(np.percentile(np.abs(pooled), 99.5)) if pooled.size else 1.0
-        a = a if a > 0 else 1.0
-        range = (-a, a)
+        range = histogram_range(finite)
     if not isinstance(range, (tuple, list)) or len(range) != 2:
         raise TypeError(f"range must be None or two finite numbers (lo, hi), got {range!r}")
     lo, hi = check_real("range[0]", range[0]), check_real("range[1]", range[1])

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
 from .activations import Activation, get_activation
-from .init import weight_std
+from .init import check_scale, fan_mode_arg, weight_std_unchecked
 from .validation import check_int, check_real, short_repr
-from .mlp import check_sizes
+from .spec import NetworkSpec, check_sizes
 
 # Composite Gauss-Legendre rule for E[f(sqrt(q) u)], u ~ N(0, 1). Per half-line u > 0 (and its
 # mirror): panel edges at u = 0, 0.5, ..., U_MAX (the Gaussian's own scale) merged with
@@ -114,10 +114,14 @@ def _weight_var(sizes: list[int], weight_var: float | Sequence[float]) -> np.nda
 
 
 def scheme_weight_var(sizes: Sequence[int], init: str, *, gain: float = 1.0,
-                      std: float | None = None, mode: str = "fan_in") -> np.ndarray:
-    """Var[W_l] of each layer of an MLP with these sizes and init scheme (mode: see weight_std)."""
+                      std: float | None = None, fan_mode: str = "fan_in",
+                      mode: str | None = None) -> np.ndarray:
+    """Var[W_l] of each layer of an MLP with these sizes and init scheme (the variance, the
+    square of `weight_std`; fan_mode, or its older spelling mode: see weight_std)."""
+    name = "fan_mode" if mode is None else "mode"
+    scale = check_scale(init, gain, std, fan_mode_arg(fan_mode, mode), fan_name=name)
     sizes = check_sizes(sizes)
-    return np.array([weight_std(init, a, b, gain=gain, std=std, mode=mode) ** 2
+    return np.array([weight_std_unchecked(scale[0], a, b, *scale[1:]) ** 2
                      for a, b in zip(sizes[:-1], sizes[1:])])
 
 
@@ -151,23 +155,64 @@ def _check_common(input_m2, output_grad_var, batch, bias_var=0.0):
     check_int("batch", batch, min=1)
 
 
-def linear_theory(sizes: Sequence[int], weight_var: float | Sequence[float], *,
-                  input_m2: float = 1.0, output_grad_var: float = 1.0, batch: int = 1) -> Prediction:
-    """Glorot & Bengio's linear-regime variances (their eqs. 5, 6) for any fan sizes."""
-    sizes = check_sizes(sizes)
-    wv = _weight_var(sizes, weight_var)
+def _from_spec(fn: str, spec: NetworkSpec, **given: Any) -> tuple[list[int], np.ndarray]:
+    extra = [k for k, v in given.items() if v is not None]
+    if extra:
+        raise TypeError(f"{fn}(spec) takes {', '.join(extra)} from the NetworkSpec; "
+                        f"do not pass {'it' if len(extra) == 1 else 'them'} again")
+    return list(spec.sizes), spec.weight_var()
+
+
+def linear_theory(sizes: Sequence[int] | NetworkSpec,
+                  weight_var: float | Sequence[float] | None = None, *, input_m2: float = 1.0,
+                  output_grad_var: float = 1.0, batch: int = 1) -> Prediction:
+    """Glorot & Bengio's linear-regime variances (their eqs. 5, 6) for any fan sizes.
+
+    `weight_var` is Var[W_l], the square of the weights' std (one number, or one per layer):
+    a std passed instead (1/sqrt(n) for 1/n) is not refused, but makes n Var[W] about
+    sqrt(n), an exploding prediction. Given a `NetworkSpec` instead of sizes, the
+    activation, the weight variances (`spec.weight_var()`) and the bias variance
+    (`spec.bias_std ** 2`) are the spec's and are not given again.
+    """
+    if isinstance(sizes, NetworkSpec):
+        sizes, wv = _from_spec("linear_theory", sizes, weight_var=weight_var)
+    else:
+        sizes = check_sizes(sizes)
+        wv = _weight_var(sizes, weight_var)
     _check_common(input_m2, output_grad_var, batch)
     return _propagate(sizes, wv, lambda q: (q, 1.0), 0.0, float(input_m2),
                       float(output_grad_var), int(batch), "linear regime")
 
 
-def mean_field(sizes: Sequence[int], activation: str | Activation,
-               weight_var: float | Sequence[float], *, bias_var: float = 0.0,
-               input_m2: float = 1.0, output_grad_var: float = 1.0, batch: int = 1) -> Prediction:
-    """Mean-field (infinitely wide) per-layer variances for any activation and fan sizes."""
-    sizes = check_sizes(sizes)
-    act = get_activation(activation)
-    wv = _weight_var(sizes, weight_var)
+def mean_field(sizes: Sequence[int] | NetworkSpec, activation: str | Activation | None = None,
+               weight_var: float | Sequence[float] | None = None, *,
+               bias_var: float | None = None, input_m2: float = 1.0,
+               output_grad_var: float = 1.0, batch: int = 1) -> Prediction:
+    """Mean-field (infinitely wide) per-layer variances for any activation and fan sizes.
+
+    `weight_var` is Var[W_l], the square of the weights' std (one number, or one per layer):
+    a std passed instead (1/sqrt(n) for 1/n) is not refused, but makes n Var[W] about
+    sqrt(n), an exploding prediction. Given a `NetworkSpec` instead of sizes, the
+    activation, the weight variances (`spec.weight_var()`) and the bias variance
+    (`spec.bias_std ** 2`) are the spec's and are not given again.
+    """
+    if isinstance(sizes, NetworkSpec):
+        spec = sizes
+        if spec.output_activation is not None:
+            raise ValueError("mean_field uses one activation for every layer; this spec's "
+                             f"output activation {spec.output_activation.name!r} differs from "
+                             f"{spec.activation.name!r}")
+        sizes, wv = _from_spec("mean_field", spec, activation=activation,
+                               weight_var=weight_var, bias_var=bias_var)
+        act, bias_var = spec.activation, spec.bias_std ** 2
+    else:
+        sizes = check_sizes(sizes)
+        if activation is None or weight_var is None:
+            raise TypeError("mean_field needs sizes, activation and weight_var "
+                            "(or one NetworkSpec)")
+        act = get_activation(activation)
+        wv = _weight_var(sizes, weight_var)
+        bias_var = 0.0 if bias_var is None else bias_var
     _check_common(input_m2, output_grad_var, batch, bias_var)
     fs = (lambda x: act.fn(x) ** 2, lambda x: act.deriv(x) ** 2)
     return _propagate(sizes, wv, lambda q: tuple(float(e) for e in gaussian_expectations(fs, q)),
@@ -183,6 +228,11 @@ def fixed_point_q(activation: str | Activation, sigma_w2: float, sigma_b2: float
     sigma_b2 = check_real("sigma_b2", sigma_b2, min=0)
     q0 = check_real("q0", q0, min=0)
     iters = check_int("iters", iters, min=1)
+    return _fixed_point_q(act, sigma_w2, sigma_b2, q0, iters)
+
+
+def _fixed_point_q(act: Activation, sigma_w2: float, sigma_b2: float, q0: float = 1.0,
+                   iters: int = 2000) -> float:
     m2 = lambda q: float(gaussian_expectation(lambda x: act.fn(x) ** 2, q))  # noqa: E731
     g = lambda q: sigma_w2 * m2(q) + sigma_b2 - q  # noqa: E731
     if act.h_max is not None:
@@ -213,15 +263,17 @@ def fixed_point_q(activation: str | Activation, sigma_w2: float, sigma_b2: float
 
 def chi_1(activation: str | Activation, sigma_w2: float, sigma_b2: float = 0.0) -> float:
     """Per-layer gradient factor at the fixed point: sigma_w2 E[phi'(sqrt(q*) u)^2]."""
-    act = get_activation(activation)
-    sigma_w2 = check_real("sigma_w2", sigma_w2, min=0)
-    sigma_b2 = check_real("sigma_b2", sigma_b2, min=0)
+    return _chi_1(get_activation(activation), check_real("sigma_w2", sigma_w2, min=0),
+                  check_real("sigma_b2", sigma_b2, min=0))
+
+
+def _chi_1(act: Activation, sigma_w2: float, sigma_b2: float) -> float:
     if act.h_max is None:
         # The unbounded activations (linear, ReLU, leaky ReLU) are positively homogeneous:
         # phi'(c x) = phi'(x) for c > 0, so E[phi'^2] is the same at every q, q* included.
         q = 1.0
     else:
-        q = fixed_point_q(act, sigma_w2, sigma_b2)
+        q = _fixed_point_q(act, sigma_w2, sigma_b2)
     return float(sigma_w2 * gaussian_expectation(lambda x: act.deriv(x) ** 2, q))
 
 
@@ -246,7 +298,7 @@ def critical_sigma_w2(activation: str | Activation, sigma_b2: float = 0.0, *,
     hi = 20.0 if widen else check_real("hi", hi, min=0, include_min=False)
     if not lo < hi:
         raise ValueError(f"lo must be below hi, got lo={lo!r}, hi={hi!r}")
-    f = lambda s: chi_1(act, s, sigma_b2) - 1.0  # noqa: E731
+    f = lambda s: _chi_1(act, s, sigma_b2) - 1.0  # noqa: E731
     flo, fhi = f(lo), f(hi)
     while widen and flo <= 0 and fhi < 0 and hi < _CRITICAL_HI_MAX:
         lo, flo, hi = hi, fhi, min(2.0 * hi, _CRITICAL_HI_MAX)

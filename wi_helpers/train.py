@@ -104,10 +104,6 @@ def error_rate(net: MLP, X: np.ndarray, y: np.ndarray) -> float:
 # ------------------------------------------------------------------------- recorder
 
 
-def _hidden(net: MLP) -> int:
-    return net.depth - 1
-
-
 def _default_h_range(net: MLP) -> tuple[float, float] | None:
     act = net.activation
     if act.h_max is None:
@@ -182,7 +178,7 @@ class Recorder:
             # g is the gradient of the mean NLL; n*g that of the sum, whose dC/dz rows are
             # the per-example gradients dC_i/dz.
             grads = net.backward(g * n)
-        H = _hidden(net)
+        H = net.depth - 1  # hidden layers
         hs, gzs = net.h[1:H + 1], grads.z[:H]
         self._fix_edges(net, hs, gzs)
         with np.errstate(all="ignore"):
@@ -325,9 +321,35 @@ def _use_progress(progress: bool | str, n_updates: int) -> bool:
 
 def _sgd_step(net: MLP, Xb: np.ndarray, yb: np.ndarray, lr: float) -> float:
     """One SGD update on the batch (Xb, yb); returns the batch's mean NLL before the update."""
-    loss, grad = _nll(net.forward(Xb), yb)
-    net.sgd_step(grad, lr)  # the gradients of MLP.backward, applied layer by layer
+    # train checked X, y, lr and the network once: the steps skip the checks
+    loss, grad = _nll(net.forward_trusted(Xb), yb)
+    net.sgd_step_trusted(grad, lr)  # the gradients of MLP.backward, applied layer by layer
     return loss
+
+
+def _check_net(net: object) -> None:
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
+    if net.output_activation.name != "linear":
+        raise ValueError("net must have output_activation='linear' (its outputs are the softmax's "
+                         f"logits), got output_activation={net.output_activation.name!r}")
+    if net.depth < 2:
+        raise ValueError(f"net must have at least one hidden layer, got sizes={net.sizes}")
+
+
+def _fresh_recorder(recorder: Recorder | None, net: MLP, X_test: np.ndarray,
+                    y_test: np.ndarray) -> Recorder:
+    """The given recorder, checked unused and matching the network, or the default one
+    (the first N_MONITOR test examples)."""
+    if recorder is None:
+        return Recorder(X_test[:N_MONITOR], y_test[:N_MONITOR])
+    if recorder.rows:
+        raise ValueError(f"recorder already holds {len(recorder.rows)} records: use a fresh "
+                         "Recorder for each run")
+    if recorder.X.shape[1] != net.sizes[0]:
+        raise ValueError(f"recorder's monitoring batch has {recorder.X.shape[1]} inputs, "
+                         f"the network expects {net.sizes[0]}")
+    return recorder
 
 
 def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test: np.ndarray,
@@ -343,13 +365,7 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     n_updates // 50). A KeyboardInterrupt (the stop button) ends training cleanly and
     returns what was recorded so far, with `interrupted=True`.
     """
-    if not isinstance(net, MLP):
-        raise TypeError(f"net must be an MLP, got {type(net).__name__}")
-    if net.output_activation.name != "linear":
-        raise ValueError("net must have output_activation='linear' (its outputs are the softmax's "
-                         f"logits), got output_activation={net.output_activation.name!r}")
-    if net.depth < 2:
-        raise ValueError(f"net must have at least one hidden layer, got sizes={net.sizes}")
+    _check_net(net)
     lr = check_real("lr", lr, min=0, include_min=False)
     batch_size = check_int("batch_size", batch_size, min=1)
     n_updates = check_int("n_updates", n_updates, min=1)
@@ -366,14 +382,7 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     if batch_size > X.shape[0]:
         raise ValueError(f"batch_size must be at most the number of training examples "
                          f"({X.shape[0]}), got {batch_size}")
-    if recorder is None:
-        recorder = Recorder(X_test[:N_MONITOR], y_test[:N_MONITOR])
-    elif recorder.rows:
-        raise ValueError(f"recorder already holds {len(recorder.rows)} records: use a fresh "
-                         "Recorder for each run")
-    elif recorder.X.shape[1] != net.sizes[0]:
-        raise ValueError(f"recorder's monitoring batch has {recorder.X.shape[1]} inputs, "
-                         f"the network expects {net.sizes[0]}")
+    recorder = _fresh_recorder(recorder, net, X_test, y_test)
     X = X.astype(net.dtype, copy=False)  # once, not per minibatch
 
     eval_update, test_error, eval_loss = [], [], []
@@ -424,16 +433,8 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
     if interrupted:
         note = (f"interrupted after {done} of {n_updates} updates; the history holds what was "
                 "recorded until then")
-        # The learning curve ends where training stopped, if that point is not measured yet.
-        if eval_update and eval_update[-1] != done:
-            try:
-                eval_update.append(done)
-                test_error.append(error_rate(net, X_test, y_test))
-                eval_loss.append(float(np.mean(loss_since_eval)) if loss_since_eval else float("nan"))
-            except KeyboardInterrupt:
-                del eval_update[len(test_error):]
-        n = min(len(eval_update), len(test_error), len(eval_loss))
-        eval_update, test_error, eval_loss = eval_update[:n], test_error[:n], eval_loss[:n]
+        eval_update, test_error, eval_loss = _end_of_curve(
+            net, X_test, y_test, done, eval_update, test_error, eval_loss, loss_since_eval)
     else:
         note = f"completed {done} updates"
     rec = recorder.arrays()
@@ -443,13 +444,27 @@ def train(net: MLP, X: np.ndarray, y: np.ndarray, *, X_test: np.ndarray, y_test:
         note=note, seconds=time.perf_counter() - t0,
         eval_update=np.array(eval_update, dtype=np.int64), test_error=np.array(test_error),
         eval_train_loss=np.array(eval_loss),
-        update=rec["update"], train_loss=rec["train_loss"], monitor_loss=rec["monitor_loss"],
-        monitor_error=rec["monitor_error"], h_mean=rec["h_mean"], h_std=rec["h_std"],
-        saturation=rec["saturation"],
-        percentiles=rec["percentiles"], h_percentiles=rec["h_percentiles"],
-        h_edges=rec["h_edges"], h_hist=rec["h_hist"], grad_edges=rec["grad_edges"],
-        grad_hist=rec["grad_hist"], grad_z_var=rec["grad_z_var"], grad_W_var=rec["grad_W_var"],
+        **{k: rec[k] for k in ("update", "train_loss", "monitor_loss", "monitor_error",
+                               "h_mean", "h_std", "saturation", "percentiles", "h_percentiles",
+                               "h_edges", "h_hist", "grad_edges", "grad_hist", "grad_z_var",
+                               "grad_W_var")},
     )
+
+
+def _end_of_curve(net: MLP, X_test: np.ndarray, y_test: np.ndarray, done: int,
+                  eval_update: list, test_error: list, eval_loss: list,
+                  loss_since_eval: list) -> tuple[list, list, list]:
+    """After an interrupt: the learning curve ends where training stopped (measured there if
+    it is not yet), cut to the evaluations that completed."""
+    if eval_update and eval_update[-1] != done:
+        try:
+            eval_update.append(done)
+            test_error.append(error_rate(net, X_test, y_test))
+            eval_loss.append(float(np.mean(loss_since_eval)) if loss_since_eval else float("nan"))
+        except KeyboardInterrupt:
+            del eval_update[len(test_error):]
+    n = min(len(eval_update), len(test_error), len(eval_loss))
+    return eval_update[:n], test_error[:n], eval_loss[:n]
 
 
 # ------------------------------------------------------------------ data and results

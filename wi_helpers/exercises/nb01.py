@@ -86,14 +86,14 @@ def check_gradient_variance_ratio(answer: Any, *, show_answer: bool = False) -> 
         })
 
 
-def float32_overflow_crossing(width: int = OVERFLOW_WIDTH) -> float:
+def _float32_overflow_crossing(width: int = OVERFLOW_WIDTH) -> float:
     """The layer l at which sqrt(width)^l, the entries' typical size, passes float32's maximum."""
     return math.log(float(np.finfo(np.float32).max)) / math.log(math.sqrt(width))
 
 
 def check_float32_overflow_layer(answer: Any, *, show_answer: bool = False) -> CheckResult:
     """Ex. 4: the first layer whose activations overflow float32 (linear, N(0, 1) weights, width 400)."""
-    crossing = float32_overflow_crossing()
+    crossing = _float32_overflow_crossing()
     root = math.sqrt(OVERFLOW_WIDTH)
     return check_number(
         answer, crossing, name="float32 overflow layer", rtol=0.0, atol=1, show_answer=show_answer,

@@ -8,15 +8,18 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..lessons.nb07 import leaky_gain, telescoping_ratio, torch_linear_default_var
+from ..conventions import leaky_gain, torch_default_bounds
+from ..lessons.relu_he import telescoping_ratio
 from .base import CheckResult, check_number
 
 FAN_IN = 256
+SLOPE = 0.5
 SIZES = (784, 512, 256, 128, 64, 10)
 
 
-def check_leaky_std(answer: Any = None, *, show_answer: bool = False, a: float = 0.5) -> CheckResult:
-    """Ex. 1: std of He init for leaky ReLU with slope a at fan_in = FAN_IN."""
+def check_leaky_std(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
+    """Ex. 1: std of He init for leaky ReLU with slope SLOPE at fan_in = FAN_IN."""
+    a = SLOPE
     return check_number(
         answer, leaky_gain(a) / math.sqrt(FAN_IN), name="leaky ReLU std", rtol=0.01,
         show_answer=show_answer,
@@ -29,10 +32,16 @@ def check_leaky_std(answer: Any = None, *, show_answer: bool = False, a: float =
         why="std = sqrt(2/((1 + a^2) fan_in)).")
 
 
+def _default_factor() -> float:
+    # E[h^2] factor per ReLU layer under nn.Linear's default: (1/2) fan_in Var[W]
+    bound = torch_default_bounds("dense", FAN_IN, FAN_IN)[0]
+    return 0.5 * FAN_IN * bound ** 2 / 3.0  # Var U[-b, b] = b^2 / 3
+
+
 def check_torch_default_to_he(answer: Any = None, *, show_answer: bool = False) -> CheckResult:
     """Ex. 2: the factor on nn.Linear's default weights that meets He's condition in a ReLU MLP."""
     # The body states the default's per-layer factor 1/6; the exercise asks for the step past it.
-    factor = 0.5 * FAN_IN * torch_linear_default_var(FAN_IN)
+    factor = _default_factor()
     return check_number(
         answer, 1 / math.sqrt(factor), name="nn.Linear default to He", rtol=0.02,
         show_answer=show_answer,
