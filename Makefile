@@ -82,6 +82,10 @@ clean-venv:
 # See docs/instructor-guide.md. reveal.js and MathJax come from npm (fetched once into
 # build/vendor/, then served with the pages: no CDN, works offline).
 CLASSROOM_STAMP := $(VENV)/.installed-classroom
+# The explorer's port, read by the shell from the environment (quoted, never spliced into
+# the command); tools/classroom.py refuses anything but an integer 1..65535.
+EXPLORER_PORT ?= 8866
+export EXPLORER_PORT
 .PHONY: student lab-student slides site vendor explorer
 
 ## The learners' copy: build/student/ (no solutions, exercise outputs cleared). Run it again
@@ -90,8 +94,8 @@ student: $(STAMP)
 	$(BIN)/python tools/classroom.py student
 
 ## JupyterLab on build/student/ (autosave writes there, never into git-tracked notebooks/).
-lab-student: student
-	$(BIN)/python tools/classroom.py lab --port="$(PORT)"
+lab-student: port-ok student
+	$(BIN)/python tools/classroom.py lab --port="$$PORT"
 
 ## A reveal.js deck per notebook: build/slides/NN_name.slides.html
 slides: $(STAMP)
@@ -109,6 +113,7 @@ $(CLASSROOM_STAMP): $(STAMP) requirements-classroom.txt
 	$(BIN)/python -m pip install --quiet -r requirements-classroom.txt
 	touch $(CLASSROOM_STAMP)
 
-## Notebook 06's dashboards as an app without code (Voila, http://127.0.0.1:8866).
+## Notebook 06's dashboards as an app without code (Voila, http://127.0.0.1:8866;
+## EXPLORER_PORT=... for another port).
 explorer: $(CLASSROOM_STAMP)
-	$(BIN)/python tools/classroom.py explorer --port="$(or $(EXPLORER_PORT),8866)"
+	$(BIN)/python tools/classroom.py explorer --port="$$EXPLORER_PORT"
