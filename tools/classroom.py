@@ -111,11 +111,20 @@ def kernel_language_info(timeout: float = 60) -> dict | None:
     (deep comparison). The committed notebooks keep only ``{"name": "python"}`` (no machine's
     Python version), so the student copy stores the full value of the kernel that will run it.
     """
-    from jupyter_client.manager import start_new_kernel
+    import zmq
+    from jupyter_client import KernelManager
 
+    # CurveZMQ when available, as tools/notebooks.py does (ipykernel warns about plain TCP).
+    km = KernelManager(kernel_name="python3",
+                       transport_encryption="auto" if zmq.has("curve") else "disabled")
     try:
-        km, kc = start_new_kernel(kernel_name="python3", startup_timeout=timeout)
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels()
+        kc.wait_for_ready(timeout=timeout)
     except Exception as exc:  # noqa: BLE001 -- the copy is still usable without it
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
         print(f"note: no python3 kernel ({exc}); opening a notebook will mark it modified")
         return None
     try:
