@@ -1,13 +1,12 @@
-"""The checkers of notebooks 05 and 06 (00-04 and 07 have files of their own): right answers
-pass, wrong ones get a hint that never holds the expected value, blanks and odd input get a
-message, learner functions cannot change the cases."""
+"""The checkers of notebook 06 (every other notebook has a file of its own): right answers pass,
+wrong ones get a hint that never holds the expected value, blanks and odd input get a message."""
 import math
 import re
 
 import numpy as np
 import pytest
 
-from wi_helpers.exercises import nb05, nb06
+from wi_helpers.exercises import nb06
 
 
 def assert_hides(message: str, expected: float) -> None:
@@ -23,10 +22,6 @@ def assert_hides(message: str, expected: float) -> None:
 
 # checker, the right answer (computed here, independently), wrong answers with a word of their hint
 NUMBER_CASES = [
-    (nb05.check_chance_error, 100 * 8 / 9, [(100 / 9, "accuracy"), (8 / 9, "percentage"),
-                                            (200 / 3, "3 shapes"), (50.0, "")]),
-    (nb05.check_normalized_to_standard_ratio, math.sqrt(3), [(3.0, "square root"), (math.sqrt(2), "sqrt(2/n)"),
-                                                            (1 / math.sqrt(3), "other way round")]),
     # sigma_w^2 = n Var[W] = 1/3 for U[-1/sqrt(n), 1/sqrt(n)]; relu'^2 is 1 on half the units
     (nb06.check_relu_standard_chi1, 1 / 6, [(1 / 3, "sigma_w^2 alone"), (0.5, "Glorot"),
                                             (1 / 12, "square"), (1 / 18, "already a variance"),
@@ -60,39 +55,3 @@ def test_number_checkers(check, right, wrongs):
         assert not verdict and "Not graded" in repr(verdict), (odd, verdict)
     shown = check(None, show_answer=True)
     assert "Answer:" in repr(shown) and f"{right:.3g}"[:4] in repr(shown)
-
-
-# ---------------------------------------------------------------- function exercises
-
-def _nll_grad(logits, y):
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    p = np.exp(shifted)
-    p /= p.sum(axis=1, keepdims=True)
-    p[np.arange(len(y)), y] -= 1.0
-    return p / len(y)
-
-
-def test_nll_gradient_needs_the_max_subtraction():
-    assert nb05.check_nll_gradient(_nll_grad)
-    assert nb05.BIG_LOGIT > math.log(np.finfo(np.float64).max)  # 709.78: exp really overflows
-
-    def naive(logits, y):
-        p = np.exp(logits)
-        p = p / p.sum(axis=1, keepdims=True)
-        p[np.arange(len(y)), y] -= 1.0
-        return p / len(y)
-
-    text = repr(nb05.check_nll_gradient(naive))
-    assert "Not yet" in text and "subtract each row's maximum" in text
-    summed = repr(nb05.check_nll_gradient(lambda l, y: _nll_grad(l, y) * len(y)))
-    assert "summed loss" in summed
-
-
-@pytest.mark.parametrize("check", [nb05.check_nll_gradient])
-def test_function_checkers_handle_odd_input(check):
-    for odd in (None, "np.tanh", 3, True):
-        verdict = check(odd)
-        assert not verdict
-    assert "Answer:" in repr(check(None, show_answer=True))
-    assert "forget the `return`" in repr(check(lambda *args: None))
-    assert "complex" in repr(check(lambda *args: np.asarray(args[0]) + 1j))

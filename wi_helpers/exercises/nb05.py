@@ -16,9 +16,11 @@ from ..shapeset import N_CLASSES
 from ..train import softmax_nll
 from .base import CheckResult, check_function, check_number
 
-# Exercise 3: a hidden-to-hidden layer of the long run (fan_in = fan_out).
+# Exercise 4: a hidden-to-hidden layer of the long run (fan_in = fan_out).
 WIDTH = 256
-# Exercise 2: logits this large overflow exp (float64's exp overflows above 709.78).
+# Exercise 2: the depth experiment's hidden layers (equal widths, the standard init).
+DEPTH = 16
+# Exercise 3: logits this large overflow exp (float64's exp overflows above 709.78).
 BIG_LOGIT = 1000.0
 
 
@@ -38,6 +40,30 @@ def check_chance_error(answer: Any, *, show_answer: bool = False) -> CheckResult
             (N_CLASSES - 1) / N_CLASSES: "a fraction; the question asks for a percentage.",
             200.0 / 3: "you counted the 3 shapes; the labels are the combinations of one or two "
                        "shapes.",
+        })
+
+
+def check_depth_gradient_ratio(answer: Any, *, show_answer: bool = False) -> CheckResult:
+    """Ex. 2: Var[dC/dz_1] / Var[dC/dz_16] at update 0 in the 16-layer standard-init network,
+    from n Var[W] = 1/3 alone (tanh's slope taken as 1: the linear regime)."""
+    steps = DEPTH - 1
+    expected = (1.0 / 3.0) ** steps
+    return check_number(
+        answer, expected, name="gradient ratio, layer 1 / layer 16", rtol=0.3,
+        show_answer=show_answer,
+        why=(f"Going down from layer {DEPTH} to layer 1 the gradient passes {steps} weight "
+             f"matrices (W_2 .. W_{DEPTH}); each multiplies its variance by n_l Var[W_l] = 1/3 "
+             f"(fan_out times the variance of U[-1/sqrt(n), 1/sqrt(n)], equal widths), so the "
+             f"ratio is 3^-{steps}. tanh's slope below 1 can only make it smaller."),
+        hint="count the weight matrices between layer 1 and the top hidden layer (not the "
+             "layers), and the factor each one applies to a variance.",
+        traps={
+            (1.0 / 3.0) ** DEPTH: "you counted the layers; the gradient passes one weight matrix "
+                                  "fewer between layer 1 and the top hidden layer.",
+            (1.0 / 3.0) ** (steps / 2): "that is the ratio of standard deviations; the question "
+                                        "asks for variances.",
+            3.0 ** steps: "the gradient shrinks going down under this init: invert it.",
+            (1.0 / 9.0) ** steps: "n Var[W] is already a variance factor: do not square it.",
         })
 
 
@@ -67,7 +93,7 @@ def _unscaled_grad(logits: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def check_nll_gradient(fn: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 2: a function (logits, y) -> gradient of the mean softmax NLL w.r.t. the logits."""
+    """Ex. 3: a function (logits, y) -> gradient of the mean softmax NLL w.r.t. the logits."""
     return check_function(
         fn, _reference_grad, _grad_cases(), name="softmax NLL gradient", rtol=1e-6, atol=1e-12,
         show_answer=show_answer,
@@ -86,7 +112,7 @@ def check_nll_gradient(fn: Any, *, show_answer: bool = False) -> CheckResult:
 
 
 def check_normalized_to_standard_ratio(answer: Any, *, show_answer: bool = False) -> CheckResult:
-    """Ex. 3: bound of the normalized init over that of the standard init, fan_in = fan_out."""
+    """Ex. 4: bound of the normalized init over that of the standard init, fan_in = fan_out."""
     normalized = weight_bound("glorot_uniform", WIDTH, WIDTH)
     standard = weight_bound("standard", WIDTH, WIDTH)
     expected = normalized / standard
