@@ -86,7 +86,7 @@ CLASSROOM_STAMP := $(VENV)/.installed-classroom
 # the command); tools/classroom.py refuses anything but an integer 1..65535.
 EXPLORER_PORT ?= 8866
 export EXPLORER_PORT
-.PHONY: student lab-student slides site vendor explorer
+.PHONY: student lab-student slides site vendor explorer load
 
 ## The learners' copy: build/student/ (no solutions, exercise outputs cleared). Run it again
 ## after a course update: a notebook the learner changed is kept, the new one written beside.
@@ -117,3 +117,8 @@ $(CLASSROOM_STAMP): $(STAMP) requirements-classroom.txt
 ## EXPLORER_PORT=... for another port).
 explorer: $(CLASSROOM_STAMP)
 	$(BIN)/python tools/classroom.py explorer --port="$$EXPLORER_PORT"
+
+## Load figure: N = 1, 5, 10 simulated learners moving a dashboard's slider at once on this
+## machine; key -> figure times in the kernel (median, 95th percentile).
+load: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python tools/classroom.py load

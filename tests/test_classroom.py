@@ -452,3 +452,13 @@ def test_opening_student_notebook_does_not_mark_it_modified(student_dir, chromiu
         server.stop()
     assert dirty == {name: False, f"committed_{name}": True}, dirty
     assert (root / name).read_bytes() == (student_dir / name).read_bytes()
+
+
+# ------------------------------------------------------------------ load benchmark
+
+
+def test_load_benchmark_times_slider_moves():
+    """One simulated learner, two moves: the harness runs and measures (figures: `make load`)."""
+    result = classroom.load_benchmark((1,), updates=2, pause=0.0)
+    median, p95 = result[1]
+    assert 0 < median <= p95 < 30

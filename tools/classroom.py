@@ -8,6 +8,7 @@
     tools/classroom.py explorer [--port N]    notebook 06's dashboards as a Voila app
     tools/classroom.py lab      [--port N]    JupyterLab on build/student/
     tools/classroom.py time                   run each notebook once, print its wall time
+    tools/classroom.py load [--learners N..]  N simulated learners moving sliders at once
 
 Every command works on whatever the series is (``SERIES`` in tools/notebooks.py: the
 notebooks that exist) and never writes into ``notebooks/``.
@@ -450,6 +451,73 @@ def time_notebooks(src: Path = NOTEBOOK_DIR, timeout: float = 600) -> dict[str, 
     return times
 
 
+# ------------------------------------------------------------------ load
+
+
+def _learner(args: tuple[int, int, float, int]) -> list[float]:
+    """One simulated learner: a dashboard of its own, ``updates`` depth-slider moves, one every
+    ``pause`` s; returns each move's kernel-side time (callback + the redraw the frontend asks
+    for), what a learner waits for between the key press and the new figure minus the
+    network and the browser. Run in a process of its own, as each learner's kernel is."""
+    seed, updates, pause, start_at = args
+    import time as _time
+
+    from wi_helpers import widgets
+
+    dash = widgets.variance_dashboard(backend="ipympl", seed=seed)
+    canvas = dash.figure.canvas
+    canvas.syncing_data_url = False  # what a connected frontend sets
+    canvas.draw()
+    requested: list[bool] = []
+    canvas.draw_idle = lambda: requested.append(True)  # the frontend would answer with a draw
+    slider = dash.controls["depth"]
+    low, high = slider.value, slider.value + 1
+    while _time.time() < start_at:  # every learner starts together
+        _time.sleep(0.01)
+    times = []
+    for i in range(updates + 1):
+        requested.clear()
+        t0 = _time.perf_counter()
+        before = dash.status_text()
+        slider.value = high if slider.value == low else low
+        if requested:
+            canvas.draw()
+        elapsed = _time.perf_counter() - t0
+        if dash.status_text() == before:
+            raise RuntimeError("the status line did not change")
+        if i:  # the first move warms caches
+            times.append(elapsed)
+        _time.sleep(pause)
+    return times
+
+
+def load_benchmark(ns: tuple[int, ...] = (1, 5, 10), updates: int = 10,
+                   pause: float = 0.3) -> dict[int, tuple[float, float]]:
+    """Key -> figure times (kernel side) with N learners at once: {N: (median s, p95 s)}.
+
+    Each learner is a process of its own (this file's hidden ``_learner`` command); all start
+    moving their slider at the same moment, after every one has built its dashboard."""
+    import statistics
+    import time as _time
+
+    result = {}
+    for n in ns:
+        start_at = _time.time() + 5.0 + 1.5 * n  # time to start n interpreters on 2 cores
+        procs = [subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "_learner",
+                                   str(k), str(updates), str(pause), str(start_at)],
+                                  stdout=subprocess.PIPE, text=True) for k in range(n)]
+        runs = []
+        for proc in procs:
+            out, _ = proc.communicate(timeout=600)
+            if proc.returncode != 0:
+                raise RuntimeError(f"a simulated learner failed (exit {proc.returncode})")
+            runs.append(json.loads(out.strip().splitlines()[-1]))
+        times = sorted(t for run in runs for t in run)
+        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        result[n] = (statistics.median(times), p95)
+    return result
+
+
 # ------------------------------------------------------------------ CLI
 
 
@@ -464,6 +532,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--src", type=Path, default=NOTEBOOK_DIR, help=argparse.SUPPRESS)
     sub.add_parser("vendor")
     sub.add_parser("time", help="run every series notebook once and print its wall time")
+    ld = sub.add_parser("load", help="N simulated learners moving sliders at once")
+    ld.add_argument("--learners", type=int, nargs="+", default=[1, 5, 10])
+    ld.add_argument("--updates", type=int, default=10)
+    lr = sub.add_parser("_learner")  # one simulated learner (used by `load`)
+    for name, kind in (("seed", int), ("updates", int), ("pause", float), ("start_at", float)):
+        lr.add_argument(name, type=kind)
     for name, port in (("explorer", 8866), ("lab", 8888)):
         sub.add_parser(name).add_argument("--port", type=int, default=port)
     args = parser.parse_args(argv)
@@ -480,6 +554,17 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "vendor":
         print(vendor())
+        return 0
+    if args.command == "_learner":
+        print(json.dumps(_learner((args.seed, args.updates, args.pause, args.start_at))))
+        return 0
+    if args.command == "load":
+        print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; each learner a "
+              f"process with its own dashboard, {args.updates} depth-slider moves, one every "
+              "0.3 s; key -> figure = callback + redraw in the kernel (no network, no browser)")
+        for n, (median, p95) in load_benchmark(tuple(args.learners), args.updates).items():
+            print(f"N = {n:3d} learners: median {1e3 * median:6.0f} ms, 95th percentile "
+                  f"{1e3 * p95:6.0f} ms", flush=True)
         return 0
     if args.command == "time":
         import platform
