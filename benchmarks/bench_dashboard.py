@@ -52,8 +52,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from wi_helpers import footprint_bytes, layer_stats  # noqa: E402
-from wi_helpers import dashboard_state, plots, widgets  # noqa: E402
+from wi_helpers import MLP, NetworkSpec, footprint_bytes, layer_stats, mean_field  # noqa: E402
+from wi_helpers import dashboard_model, plots, widgets  # noqa: E402
 
 SETTINGS = [  # (label, depth, width, batch, the other depth alternated with)
     ("default", 10, 256, 256, 9),
@@ -85,10 +85,11 @@ def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int)
     dash._redraw = timed_redraw
     slider = dash.controls["depth"]
     total, compute, render, cpu = [], [], [], []
-    full0 = blits0 = 0
+    full0 = blits0 = partial0 = 0
     for i in range(repeat + 1):
         if i == 1:  # the first one warms caches
             full0, blits0 = dash.blitter.n_full_draws, dash.blitter.n_blits
+            partial0 = dash.blitter.n_partial_draws
         requested.clear(), render_time.clear()
         c0, t0 = time.process_time(), time.perf_counter()
         slider.value = other if slider.value == depth else depth  # the callback
@@ -102,25 +103,22 @@ def bench_dashboard(depth: int, width: int, batch: int, other: int, repeat: int)
     canvas.draw_idle, dash._redraw = real_draw_idle, real_redraw
     assert "Too large" not in dash.status_text(), dash.status_text()
     return {"total": _median_ms(total), "compute": _median_ms(compute), "render": _median_ms(render),
-            "cpu": _median_ms(cpu), "full": dash.blitter.n_full_draws - full0, "blits": dash.blitter.n_blits - blits0}
+            "cpu": _median_ms(cpu), "full": dash.blitter.n_full_draws - full0, "blits": dash.blitter.n_blits - blits0,
+            "partial": dash.blitter.n_partial_draws - partial0}
 
 
 def bench_naive(depth: int, width: int, batch: int, repeat: int) -> dict[str, float]:
     """interact-style: compute, build a new figure with the same plotting code, tight_layout, PNG."""
-    p = dict(widgets.DEFAULTS, depth=depth, width=width, batch=batch)
-    helper = widgets.Dashboard.__new__(widgets.Dashboard)  # only for its compute helpers
-
     def update(L: int) -> bytes:
-        q = dict(p, depth=L)
-        sizes = widgets.network_sizes("constant", L, width)
-        net = widgets.Dashboard._network(helper, q, sizes)
-        stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(q["seed"]), weight_grads=False)
-        prediction = widgets.Dashboard._prediction(helper, q, sizes)
+        setting = dashboard_model.Setting(NetworkSpec([width] * (L + 1), seed=0), batch=batch)
+        net = MLP.from_spec(setting.spec)
+        stats = layer_stats(net, batch=batch, rng=widgets.probe_rng(0), weight_grads=False)
+        prediction = mean_field(setting.spec, batch=batch)  # (no cache: a naive cell)
         fig, axes = plt.subplots(1, 3, figsize=(9.3, 4.4), dpi=widgets.FIGURE_DPI,
                                  gridspec_kw=dict(width_ratios=[1, 1, 0.8]))
         plots.VarianceArtists(fig, axes, saturation=True).update(stats, prediction)
-        fig.suptitle(dashboard_state.describe_sizes(sizes), fontsize=plots.TITLE)
-        dashboard_state.describe(q, sizes, stats, prediction)
+        fig.suptitle(dashboard_model.describe_sizes(setting.sizes), fontsize=plots.TITLE)
+        dashboard_model.describe(setting, stats, prediction)
         fig.tight_layout()
         buf = io.BytesIO()  # plt.show() under the inline backend: print_figure with a tight bbox
         fig.canvas.print_figure(buf, format="png", bbox_inches="tight", dpi=widgets.FIGURE_DPI)
@@ -143,17 +141,18 @@ def main() -> None:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print("wall = elapsed time; cpu = this process's CPU time (what an idle core would take)")
     print("compute = network, layer_stats, theory, artists, status; render = blit or full draw "
-          "(blits/full: how many of the timed updates took each path)")
+          "(blit/axes/full: how many of the timed updates were blits, redraws of the changed axes "
+          "alone, full draws)")
     print(f"{'setting':16s} {'L x n x batch':>15s} {'MiB':>4s} | {'dashboard':>9s} {'compute':>7s} "
-          f"{'render':>6s} {'cpu':>6s} {'blits/full':>10s} | {'naive':>6s} {'cpu':>6s} | "
+          f"{'render':>6s} {'cpu':>6s} {'blit/axes/full':>14s} | {'naive':>6s} {'cpu':>6s} | "
           f"{'speed-up':>8s} {'(cpu)':>6s}")
     for label, depth, width, batch, other in SETTINGS:
         mib = footprint_bytes([width] * (depth + 1), batch) / 2**20
         ours = bench_dashboard(depth, width, batch, other, repeat)
         naive = bench_naive(depth, width, batch, repeat)
-        paths = f"{ours['blits']}/{ours['full']}"
+        paths = f"{ours['blits']}/{ours['partial']}/{ours['full']}"
         print(f"{label:16s} {f'{depth} x {width} x {batch}':>15s} {mib:4.0f} | {ours['total']:9.0f} "
-              f"{ours['compute']:7.0f} {ours['render']:6.0f} {ours['cpu']:6.0f} {paths:>10s} | "
+              f"{ours['compute']:7.0f} {ours['render']:6.0f} {ours['cpu']:6.0f} {paths:>14s} | "
               f"{naive['total']:6.0f} {naive['cpu']:6.0f} | {naive['total'] / ours['total']:7.1f}x "
               f"{naive['cpu'] / ours['cpu']:5.1f}x", flush=True)
     print(f"(MiB: arrays of one forward+backward, footprint_bytes; the cap is "

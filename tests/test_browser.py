@@ -9,9 +9,10 @@ depth slider; the status text and the figure must both change.
 
 Save and reopen (test_saved_dashboards_reopen_without_widget_error): a server of its own runs
 the notebook's dashboards, saves it (File > Save), stops (its kernel, which held the widget
-models, goes); a new server on the same files reopens it: every dashboard figure must show an
-image again, restored from the widget state saved in the notebook, and no output may say
-"Error displaying widget". Every server gets the environment-wide JupyterLab defaults the
+models, goes); a new server on the same files reopens it: every dashboard must show its last
+figure again (restored from the widget state saved in the notebook) as a plain image under one
+line saying how to make it live ("run this cell"), with no controls, no stale status and no
+broken-link icons in view, and no output may say "Error displaying widget". Every server gets the environment-wide JupyterLab defaults the
 project installs (saveState on, tools/install_lab_settings.py) in its own app settings dir.
 
 DOM contract with the dashboard (wi_helpers), all inside the notebook's outputs:
@@ -274,6 +275,10 @@ def test_depth_slider_updates_status_and_figure(chromium_browser, lab_server):
         print(f"browser test timings (s since page open): {timings}; "
               f"status {before_text!r} -> {after_text!r}")
 
+        # live: controls and status in view, the saved-note line hidden
+        views = page.evaluate(DASHBOARD_VIEW_JS)
+        assert views and all(v["controls"] and v["status"] and not v["note"]
+                             and not v["disconnected"] for v in views), views
         status_changed = after_text != before_text
         figure_changed = after_png != before_png
         assert status_changed, (
@@ -306,6 +311,34 @@ FIGURE_SHOWN_JS = """(figure) => {
             return true;
     return [...figure.querySelectorAll('canvas')]
         .some((c) => c.getBoundingClientRect().width > 0 && canvasDrawn(c));
+}"""
+
+
+# What each dashboard shows: visible controls and status, the saved-note line, and the
+# broken-link icons ipywidgets draws (::before) on views whose kernel is gone.
+DASHBOARD_VIEW_JS = """() => {
+    const shown = (e) => e.getBoundingClientRect().width > 0 && getComputedStyle(e).display !== 'none'
+        && getComputedStyle(e).visibility !== 'hidden';
+    return [...document.querySelectorAll('.jp-Notebook .wi-dashboard')].map((d) => {
+        const all = [d, ...d.querySelectorAll('*')];
+        const icons = all.filter((e) => {
+            const c = getComputedStyle(e, '::before').content;
+            return e.classList.contains('jupyter-widgets-disconnected') && c && c !== 'none'
+                && c !== 'normal';
+        }).length;
+        return {
+            disconnected: d.classList.contains('jupyter-widgets-disconnected'),
+            controls: [...d.querySelectorAll('.wi-controls input, .wi-controls select, '
+                + '.wi-controls .noUi-handle')].filter(shown).length,
+            status: [...d.querySelectorAll('.wi-status')].filter(shown).length,
+            // (textContent: JupyterLab may skip rendering cells out of view, innerText is
+            // then empty; the note's text is in its div, beside its <style>)
+            note: [...d.querySelectorAll('.wi-saved-note')].filter(shown)
+                .map((e) => [...e.querySelectorAll('.widget-html-content > div')]
+                    .map((x) => x.textContent.trim()).join(' ')),
+            icons,
+        };
+    });
 }"""
 
 
@@ -451,6 +484,17 @@ def test_saved_dashboards_reopen_without_widget_error(chromium_browser, tmp_path
             f"reopened {saved.name}: {n_figures} of {expected} dashboard figures ({FIGURE}) "
             f"found; figures {not_shown} show no image "
             "(see test-artifacts/browser-reopened-figure-*.png)")
+        # issue 19: each reopened dashboard is its last figure under one line saying how to
+        # make it live; no dead controls, no stale status, no broken-link icons
+        views = page.evaluate(DASHBOARD_VIEW_JS)
+        (ARTIFACTS / "browser-reopened-views.json").write_text(json.dumps(views, indent=1) + "\n")
+        assert len(views) == expected, views
+        for i, v in enumerate(views):
+            assert v["disconnected"], f"dashboard {i}: not marked disconnected: {v}"
+            assert v["controls"] == 0 and v["status"] == 0, f"dashboard {i} shows dead controls: {v}"
+            assert v["icons"] == 0, f"dashboard {i} shows {v['icons']} broken-link icons"
+            assert len(v["note"]) == 1 and "run this cell" in v["note"][0].lower() \
+                and "\n" not in v["note"][0], f"dashboard {i}: no one-line hint: {v}"
         print(f"save/reopen timings (s): {timings}; {len(state)} widget models saved")
     except Exception as exc:
         _fail_with_details(exc, page, "browser-reopen-failure.png", timings, console_errors, current)

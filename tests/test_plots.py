@@ -121,10 +121,12 @@ def test_overflow_is_marked_at_its_layer_and_named(exploding):
     hatched = [p for p in ax_h.patches if p.get_visible() and p.get_hatch()]
     assert len(hatched) == 1 and hatched[0].get_x() == pytest.approx(24.5)
     labels = [t.get_text() for t in ax_h.texts if t.get_visible()]
-    assert "overflow from layer 25" in labels
+    assert "from layer 25" in labels
+    # the key names what the hatching means
+    assert "out of float range: inf" in [t.get_text() for t in ax_h.get_legend().get_texts()]
     caption = _caption(fig)
     assert "activations overflow (inf/nan) from layer 25" in caption
-    assert "layers 25-30" in caption
+    assert "layers 25-30" not in caption  # the triangles lie in the hatched region: no repeat
     # the simulation line leaves the overflowed layers out as gaps, it does not drop them
     (sim,) = _sim(ax_h)
     assert len(sim.get_xdata()) == 30 and np.isnan(sim.get_ydata()[24:]).all()
@@ -137,9 +139,14 @@ def test_second_moment_beyond_float_range_is_marked():
     fig = plots.variance_profile(stats)
     _render(fig)
     (top,) = _edge_markers(fig.axes[0], "^")
-    np.testing.assert_array_equal(top.get_xdata(), np.flatnonzero(~np.isfinite(stats.h_m2) |
-                                                                  (stats.h_m2 > 1e250)) + 1)
-    assert "E[h_l^2] is inf/nan or above 1e250" in _caption(fig)
+    # every finite second moment is drawn (the axis reaches float64's maximum): the triangles
+    # are the layers where E[h^2] is inf, where the hatching starts
+    np.testing.assert_array_equal(top.get_xdata(), np.flatnonzero(~np.isfinite(stats.h_m2)) + 1)
+    k = int(np.flatnonzero(~np.isfinite(stats.h_m2))[0]) + 1
+    assert f"E[h_l²] overflows from layer {k} " in _caption(fig)
+    hatched = [p for p in fig.axes[0].patches if p.get_visible() and p.get_hatch()]
+    assert [p.get_x() for p in hatched] == [k - 0.5]
+    assert np.nanmax(_sim(fig.axes[0])[0].get_ydata()) > 1e250
 
 
 def test_underflow_is_marked_downwards():
@@ -150,9 +157,12 @@ def test_underflow_is_marked_downwards():
     fig = plots.variance_profile(stats)
     ax_g = fig.axes[1]
     (bottom,) = _edge_markers(ax_g, "v")
-    np.testing.assert_array_equal(bottom.get_xdata(), np.flatnonzero(stats.grad_h_var < 1e-250))
+    tiny = np.finfo(np.float64).tiny
+    np.testing.assert_array_equal(bottom.get_xdata(), np.flatnonzero(stats.grad_h_var < tiny))
+    k = int(np.flatnonzero(stats.grad_h_var < tiny)[-1])  # the variance is 0 from here down
     labels = [t.get_text() for t in ax_g.texts if t.get_visible()]
-    assert f"underflow from layer {stats.backward_underflow} down" in labels
+    assert f"from layer {k} down" in labels
+    assert "below float precision" in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
 
 
 def test_overflowed_relu_gradients_are_not_called_vanishing(exploding):
@@ -386,3 +396,15 @@ def test_series_differ_by_marker_as_well_as_colour(tanh_standard):
     legend = {t.get_text(): h for t, h in zip(fig.axes[0].get_legend().get_texts(),
                                             fig.axes[0].get_legend().legend_handles)}
     assert [legend[f"net {i}"].get_marker() for i in range(6)] == [l.get_marker() for l in sims]
+
+
+def test_decade_ticks_step_by_round_strides():
+    """Issue 19: ticks jumped 44-48 decades at depth 100; now 1, 2, 5, ..., 100 or 200."""
+    from wi_helpers.plots.artists import DecadeLocator, decade_label
+    loc = DecadeLocator()
+    for lo, hi, stride in ((1e-2, 1e2, 1), (1e-300, 1e300, 100), (1e-60, 1e300, 100),
+                           (1e-20, 1e10, 5), (1e-3, 1e8, 2)):
+        ticks = np.log10(loc.tick_values(lo, hi))
+        assert np.allclose(np.diff(ticks), stride) and 3 <= len(ticks) <= 8, (lo, hi, ticks)
+        assert np.allclose(ticks % stride, 0)
+    assert decade_label(1e-300) == "10⁻³⁰⁰" and decade_label(1.0) == "10⁰"

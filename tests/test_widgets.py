@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 from wi_helpers import MLP, footprint_bytes, layer_histograms, layer_stats, mean_field, scheme_weight_var
-from wi_helpers import dashboard_state, plots, widgets
-from wi_helpers.widgets import CONTROLS, DASHBOARD_MAX_BYTES, histogram_dashboard, variance_dashboard
+from wi_helpers import dashboard_model, plots, widgets
+from wi_helpers.widgets import DASHBOARD_MAX_BYTES, histogram_dashboard, variance_dashboard
+
+CONTROLS = [c.name for c in widgets.VarianceDashboard.CONTROLS]
 
 
 def _sim(ax):
@@ -77,7 +79,7 @@ def test_depth_change_redraws_with_the_new_depth(dash):
     after = dash.status_text()
     assert after != before and after.startswith("17 layers of width 64")
     ratio = stats.grad_h_var[0] / stats.grad_h_var[-1]
-    assert f"Var[∂L/∂h_0]/Var[∂L/∂h_L] = {dashboard_state.fmt_number(ratio)}" in after
+    assert f"Var[∂L/∂h_0]/Var[∂L/∂h_L] = {dashboard_model.format_number(ratio)}" in after
     # updated in place: same figure, same artists, nothing stacked
     assert dash.figure is figure and [list(ax.lines) for ax in dash.figure.axes] == lines_before
     import matplotlib.pyplot as plt
@@ -161,25 +163,46 @@ def test_shapes_build_the_documented_widths():
                                   _expected([64, 23, 8, 23, 64], batch=32).h_m2)
 
 
-def test_cap_refuses_too_large_settings_before_computing(dash):
+def test_sliders_offer_only_settings_that_fit(dash):
+    """Issue 19: every value a slider offers is drawn; the cap shows in the sliders' ranges."""
     dash.controls["width"].value = 512
     dash.controls["batch"].value = 512  # 10 x 512 x 512: 90 MB, allowed
     assert "Too large" not in dash.status_text()
-    ydata = _sim(dash.figure.axes[0]).get_ydata().copy()
+    top = dash.controls["depth"].max  # the deepest network that fits at this width and batch
+    assert footprint_bytes([512] * (top + 1), 512) <= DASHBOARD_MAX_BYTES
+    assert footprint_bytes([512] * (top + 2), 512) > DASHBOARD_MAX_BYTES
     n = dash.n_updates
-    dash.controls["depth"].value = 40  # 40 x 512 x 512: over the cap
-    need = footprint_bytes([512] * 41, 512)
-    assert need > DASHBOARD_MAX_BYTES
-    text = dash.status_text()
-    assert "Too large for a live dashboard" in text and f"needs {need / 2**20:.0f} MB" in text
-    assert "Nothing was computed" in text
-    # the sliders now read 40 layers: the status names the network still in view
-    assert "still shows the previous network (10 layers of width 512" in text, text
-    assert dash.n_updates == n  # nothing drawn
-    np.testing.assert_array_equal(_sim(dash.figure.axes[0]).get_ydata(), ydata)
-    assert dash.update() is False
-    dash.controls["depth"].value = 12
+    dash.controls["depth"].value = top
     assert dash.n_updates == n + 1 and "Too large" not in dash.status_text()
+    # the other sliders now stop where this depth stops fitting
+    w = dash.controls["width"]
+    assert w.value == 512 and footprint_bytes([w.max] * (top + 1), 512) <= DASHBOARD_MAX_BYTES
+    assert footprint_bytes([w.max + 16] * (top + 1), 512) > DASHBOARD_MAX_BYTES
+    # the case of the issue: width 1024 at depth 100 is not offered (it needed 2410 MB)
+    d = variance_dashboard(backend="agg", depth=100)
+    assert d.controls["width"].max < 1024
+    d.controls["depth"].value = 10
+    d.controls["width"].value = 1024
+    assert d.controls["depth"].max < 100 and "Too large" not in d.status_text()
+    # a slider never moves a value by narrowing its range
+    assert (d.controls["depth"].value, d.controls["width"].value) == (10, 1024)
+
+
+def test_typed_sizes_too_large_are_refused_in_this_dashboards_words():
+    d = variance_dashboard(backend="agg", controls=("shape", "sizes", "init"), shape="bottleneck",
+                           depth=8, width=256, activation="linear", theory="linear")
+    d.controls["shape"].value = "custom"
+    ydata = _sim(d.figure.axes[0]).get_ydata().copy()
+    d.controls["sizes"].value = ", ".join(["4096"] * 12)
+    text = d.status_text()
+    assert "Too large for a live dashboard" in text and "Nothing was computed" in text
+    # this dashboard has no depth, width or batch control: the hint names what it has
+    assert "To fit, type fewer or narrower layers in sizes." in text and "depth" not in text
+    # (switching the shape to custom drew the default typed sizes first)
+    assert "still shows the previous network (3 layers, widths 784" in text
+    np.testing.assert_array_equal(_sim(d.figure.axes[0]).get_ydata(), ydata)
+    with pytest.raises(ValueError, match="more than a live dashboard may use"):
+        variance_dashboard(backend="agg", depth=100, width=1024)
 
 
 def test_seed_reseeds_every_update(dash):
@@ -380,9 +403,19 @@ def test_overflow_is_shown(shown):
     dash.controls["init"].value = "normal"
     dash.controls["activation"].value = "linear"
     dash.controls["depth"].value = 100
-    dash.controls["std"].value = 10.0  # x (64 * 10^2) per layer: beyond 1e250 from layer 66
-    assert "above 1e250 at layers 66-100" in dash.figure._supxlabel.get_text()
-    assert "overflow" in dash.status_text().lower()
+    dash.controls["std"].value = 10.0  # x (64 * 10^2) per layer: E[h^2] is inf from layer 81
+    k = int(np.argmax(~np.isfinite(dash.stats.h_m2))) + 1
+    caption = dash.figure._supxlabel.get_text()
+    assert f"E[h_l²] overflows from layer {k} " in caption.replace("\n", " ")
+    assert dash.stats.summary() in caption.replace("\n", " ")  # the one verdict
+    assert f"overflows from layer {k} " in dash.status_text()
+    ax_h = dash.figure.axes[0]
+    rect, text = ax_h.patches[-2], ax_h.texts[0]
+    assert rect.get_visible() and rect.get_x() == k - 0.5 and text.get_text() == f"from layer {k}"
+    top = [l for l in ax_h.lines if l.get_marker() == "^" and l.get_visible()][0]
+    np.testing.assert_array_equal(top.get_xdata(), np.arange(k, 101))  # the same layers
+    assert "out of float range: inf" in [t.get_text() for t in dash.figure.legends[0].get_texts()]
+    _assert_shows_everything(dash)
     _assert_shows_everything(dash)
 
 
@@ -487,7 +520,7 @@ def test_random_control_walk_never_raises():
             p = d.values()
             sizes = widgets.network_sizes(p["shape"], p["depth"], p["width"], p["sizes"])
             if ok:
-                assert d.status_text().startswith(dashboard_state.describe_sizes(sizes) + ":"), d.status_text()
+                assert d.status_text().startswith(dashboard_model.describe_sizes(sizes) + ":"), d.status_text()
         d._png(hint=True)  # the snapshot renders too
     # the crash of issue 9: from the defaults to softsign, std 10, gain 4, depth 100
     d = widgets.variance_dashboard(backend="agg")
@@ -517,11 +550,75 @@ def test_presets_take_the_names_mlp_takes_and_sizes_text_is_strict():
     assert W.parse_sizes("784, 256; 10") == [784, 256, 10]
 
 
-def test_controls_come_from_one_table():
-    """Every control is a row of CONTROL_TABLE (and only those), built with its preset value."""
-    assert set(widgets.CONTROL_TABLE) == set(CONTROLS)
+def test_each_dashboard_kind_declares_its_controls():
+    """Every control is a row of its dashboard kind's CONTROLS, built with its preset value; a
+    kind with an extra row shows it, the series' dashboards do not."""
     d = variance_dashboard(backend="agg", depth=7, gain=1.5, init="he_normal", fan_mode="fan_out")
+    assert set(d.controls) == set(CONTROLS)
     assert (d.controls["depth"].value, d.controls["gain"].value) == (7, 1.5)
     assert d.controls["fan_mode"].value == "fan_out" and d.controls["fan_mode"].description == "fan mode"
-    for name, (cls, _) in widgets.CONTROL_TABLE.items():
-        assert isinstance(d.controls[name], cls) and f"wi-{name}" in d.controls[name]._dom_classes
+    for row in widgets.VarianceDashboard.CONTROLS:
+        assert isinstance(d.controls[row.name], row.widget) and f"wi-{row.name}" in d.controls[row.name]._dom_classes
+
+    extra = widgets.Control("extra", 0.5, widgets.W.FloatSlider,
+                            dict(description="extra", tooltip="a new option"), limits=(0.0, 1.0))
+
+    class WithExtra(widgets.VarianceDashboard):
+        CONTROLS = widgets.VarianceDashboard.CONTROLS + (extra,)
+
+    e = WithExtra(WithExtra.check_controls(None), WithExtra.check_preset({"depth": 3}),
+                  backend="agg")
+    assert "extra" in e.controls and "extra" not in variance_dashboard(backend="agg").controls
+    with pytest.raises(ValueError, match="unknown dashboard setting.*'extra'"):
+        variance_dashboard(backend="agg", extra=0.2)
+
+
+def test_presets_use_one_rule_for_case_and_sizes_imply_custom():
+    """Issue 19: shape="Custom", theory="Linear" as accepted as activation="TANH"; typed sizes
+    without a shape mean a custom network (not silently the default one)."""
+    d = variance_dashboard(backend="agg", shape="Custom", sizes="20, 10, 5", theory="Linear",
+                           activation="TANH", init="Xavier_Uniform", fan_mode="FAN_IN", batch=16)
+    assert d.setting().theory == "linear" and d.values()["shape"] == "custom"
+    d = variance_dashboard(backend="agg", sizes=[784, 100, 10], batch=16)
+    assert d.status_text().startswith("2 layers, widths 784 → 100 → 10")
+    with pytest.raises(ValueError, match="only used with shape='custom'"):
+        variance_dashboard(backend="agg", sizes=[784, 100, 10], shape="constant")
+    with pytest.raises(ValueError, match="shape='round' is not allowed.*any case"):
+        variance_dashboard(backend="agg", shape="round")
+
+
+def test_a_new_network_option_reaches_the_figure(monkeypatch):
+    """Issue 20: adding a network option is one field of NetworkSpec, one branch in the
+    network and one control row of one dashboard; changing only that field changes what the
+    learner sees (no cache or reuse keeps a stale figure). Here the option is the dtype, a
+    spec field no series dashboard shows, added as a new kind's control."""
+    dtype = widgets.Control("dtype", "float64", widgets.W.Dropdown,
+                            dict(options=["float64", "float32"], description="dtype",
+                                 tooltip="floating-point type of the network"),
+                            check=lambda v: str(v))
+
+    class WithDtype(widgets.VarianceDashboard):
+        CONTROLS = widgets.VarianceDashboard.CONTROLS + (dtype,)
+
+        def _spec_options(self, v):
+            return {**super()._spec_options(v), "dtype": v["dtype"]}
+
+    d = WithDtype(WithDtype.check_controls(None),
+                  WithDtype.check_preset(dict(depth=90, width=32, batch=16, init="normal",
+                                              std=0.6, activation="linear")), backend="agg")
+    d._repr_mimebundle_()
+    before_setting, before = d.setting(), _plain_render(d)
+    n = d.n_updates
+    d.controls["dtype"].value = "float32"  # the only change
+    after = d.setting()
+    assert after != before_setting and after.spec.dtype == np.float32
+    assert after.spec.sizes == before_setting.spec.sizes and after.batch == before_setting.batch
+    assert d.n_updates == n + 1
+    # the figure shows the float32 network (its entries leave float32's range near layer 75: the
+    # stats and the picture differ), equal to one drawn from scratch
+    net = MLP([32] * 91, activation="linear", init="normal", std=0.6, seed=0, dtype=np.float32)
+    expected = layer_stats(net, batch=16, rng=np.random.default_rng([0, 1]), weight_grads=False)
+    np.testing.assert_array_equal(d.stats.h_m2, expected.h_m2)
+    assert d.stats.dtype == "float32"
+    assert (_plain_render(d) != before).any()
+    _assert_shows_everything(d)

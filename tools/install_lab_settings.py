@@ -7,9 +7,16 @@ types of the bundle: if the widget model is missing (a learner saved and reopene
 notebook, the kernel that held the models is gone) it shows "Error displaying widget: model
 not found". Its `saveState` setting (plugin `@jupyter-widgets/jupyterlab-manager:plugin`,
 default false) writes every model's state into the notebook's metadata on each save, and the
-manager restores those models when the notebook is reopened. ipympl's Canvas keeps the last
-frame in its `_data_url` trait (the frontend updates it on every draw) and a restored
-Canvas draws that image: the saved dashboard reopens with its figure and controls, not an error.
+manager restores those models when the notebook is reopened.
+
+What a reopened dashboard then shows (wi_helpers.widgets): the restored views have no kernel
+behind them, and ipywidgets marks each one `jupyter-widgets-disconnected` (a red broken-link
+icon, sliders that move but change nothing). A style rule the dashboard carries in its own
+saved state turns such a dashboard into its last figure (ipympl's Canvas draws its saved
+`_data_url`, the last frame, as a plain image) under one line, "run this cell to make it
+live": controls, status and icons are hidden until the cell runs again. (Without saveState the
+outputs would say "model not found" instead: the image/png in the output bundle is shown only
+by static viewers such as GitHub and nbconvert.)
 
 The setting goes into `<app_settings_dir>/overrides.d/` (default `<prefix>/share/jupyter/lab/
 settings`), which JupyterLab reads as defaults for every user of this environment; it is a

@@ -128,13 +128,18 @@ class FloatVerdict:
                         else f"), the {entries} themselves from layer {r.entries_overflow}{where}")
                 parts.append(f"{moment} overflows from layer {r.moment_overflow}{where} (beyond "
                              f"float64's {_MAX64:.1e}{rest}")
-        if r.entries_underflow is not None:
+        m, e = r.moment_underflow, r.entries_underflow
+        # the second moment underflows first (squares of ~1e-160 are 0), unless the entries
+        # are float32 (their tiny, 1.2e-38, is far above float64's): name the first layer, as
+        # the figures mark it, and where the other follows
+        if m is not None and (e is None or (m > e if down else m < e)):
+            rest = (f"; the {entries} themselves are still normal numbers)" if e is None
+                    else f"), the {entries} themselves from layer {e}{where}")
+            parts.append(f"{moment} underflows from layer {m}{where} (below float64's "
+                         f"{_TINY64:.1e}{rest}")
+        elif e is not None:
             parts.append(f"{entries} vanish below float precision (all below {self.tiny:.1e}) "
-                         f"from layer {r.entries_underflow}{where}")
-        elif r.moment_underflow is not None:
-            parts.append(f"{moment} underflows from layer {r.moment_underflow}{where} (below "
-                         f"float64's {_TINY64:.1e}; the {entries} themselves are still normal "
-                         "numbers)")
+                         f"from layer {e}{where}")
         return parts
 
     def text(self) -> str:

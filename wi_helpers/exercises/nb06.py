@@ -45,7 +45,8 @@ def check_edge_of_chaos_std(answer: Any, *, show_answer: bool = False) -> CheckR
     example = math.sqrt(critical_sigma_w2("tanh", 0.1) / EDGE_WIDTH)  # the notebook's 0.088
     bias_std_slip = math.sqrt(critical_sigma_w2("tanh", EDGE_BIAS_STD) / EDGE_WIDTH)
     return check_number(
-        answer, expected, name="edge-of-chaos std", rtol=0.05, show_answer=show_answer,
+        # 2 %: the std slider's values beside the answer (0.088 and 0.1) are 9 % and 3 % off
+        answer, expected, name="edge-of-chaos std", rtol=0.02, show_answer=show_answer,
         why=f"chi_1 = 1 at sigma_w^2 = critical_sigma_w2('tanh', {EDGE_BIAS_VAR}) = "
             f"{sigma_w2:.2f}, and sigma_w^2 = fan_in * std^2, so std = "
             f"sqrt({sigma_w2:.2f} / {EDGE_WIDTH}).",

@@ -17,14 +17,15 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import FigureBase
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from matplotlib.ticker import FuncFormatter, Locator, LogLocator, MaxNLocator, NullLocator
 
-from ..dashboard_state import DashboardState, dashboard_state
-from ..stats import LayerStats, layer_histograms
+from ..dashboard_model import DashboardState, dashboard_state
+from ..stats import HIST_MAX, LayerStats, histogram_range, layer_histograms
 from ..theory import Prediction
 
+from .style import _LOG_FLOOR as LOG_FLOOR
 from .style import (ALARM, BAND_COLOR, FONT, HEALTHY_BAND, LINE, LINE_COLORS, MARKER, SEQUENTIAL,
-                    SMALL, SYMBOLS, VANISH, _BOTTOM, _HIST_MAX, _LOG_CEIL, _LOG_FLOOR, _TOP,
+                    SMALL, SYMBOLS, VANISH, _BOTTOM, _LOG_CEIL, _TOP,
                     _caption, _color, _marker, _style_axes, _wrap)
 
 
@@ -49,20 +50,69 @@ def _snap_decades(current: tuple[int, int] | None, lo: float, hi: float) -> tupl
         if a <= lo and hi <= b and b - a <= 2 * (hi - lo) + 2:
             return current
     margin = 0.1 * (hi - lo)
-    return (max(math.floor(lo - margin), -250), min(math.ceil(hi + margin), 250))
+    return (max(math.floor(lo - margin), -307), min(math.ceil(hi + margin), 308))
 
 
-class _FiniteLogLocator(LogLocator):
-    """LogLocator whose ticks stay inside the float range.
+class DecadeLocator(Locator):
+    """Major ticks of a log axis at whole decades, every 1, 2, 5, 10, 20, 50, 100 or 200 decades.
 
-    Over a few hundred decades the stock locator proposes ticks a stride beyond the limits
-    (10^350 = inf), and the formatter then raises OverflowError at draw time.
+    The stride is the smallest of those giving at most `numticks` ticks, so a 600-decade axis
+    reads 10^-300, 10^-200, ..., 10^300 instead of the stock locator's 44- or 48-decade steps,
+    and the ticks stay inside the float range (10^350 would be inf).
     """
 
+    STRIDES = (1, 2, 5, 10, 20, 50, 100, 200)
+
+    def __init__(self, numticks: int = 8):
+        self.numticks = numticks
+
+    def __call__(self):
+        vmin, vmax = self.axis.get_view_interval()
+        return self.tick_values(vmin, vmax)
+
     def tick_values(self, vmin, vmax):
-        with np.errstate(over="ignore"):
+        """Decades inside [vmin, vmax] at the chosen stride."""
+        vmin, vmax = sorted((vmin, vmax))
+        if not (vmax > 0 and np.isfinite(vmax)):
+            return np.zeros(0)
+        lo = math.log10(max(vmin, LOG_FLOOR))
+        hi = math.log10(vmax)
+        stride = next((s for s in self.STRIDES if (hi - lo) / s <= self.numticks - 1), 200)
+        first, last = math.ceil(lo / stride - 1e-9), math.floor(hi / stride + 1e-9)
+        return 10.0 ** (stride * np.arange(first, last + 1, dtype=float))
+
+
+class MinorLogLocator(LogLocator):
+    """The stock minor log ticks, without overflow warnings near float64's maximum."""
+
+    def __init__(self):
+        super().__init__(subs="auto")
+
+    def tick_values(self, vmin, vmax):
+        """Minor ticks inside the float range (none over more than 12 decades)."""
+        lo, hi = sorted((vmin, vmax))
+        if not (lo > 0 and np.isfinite(hi)) or math.log10(hi) - math.log10(lo) > 12:
+            return np.zeros(0)
+        with np.errstate(over="ignore", invalid="ignore"):
             ticks = np.asarray(super().tick_values(vmin, vmax))
-        return ticks[np.isfinite(ticks) & (ticks > 1e-300) & (ticks < 1e300)]
+        return ticks[np.isfinite(ticks) & (ticks > 0)]
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_label(y: float, _pos=None) -> str:
+    """Tick label 10ᵏ of a decade tick (plain text with superscript digits: no mathtext)."""
+    return "10" + str(round(math.log10(y))).translate(_SUPERSCRIPT) if y > 0 else ""
+
+
+def _inches(ax, axis: int = 0):
+    """A transform: x (axis 0) or y (axis 1) in inches from the axes' left or bottom edge,
+    the other coordinate in axes fractions (axis labels at a fixed distance in print units)."""
+    from_corner = ax.figure.dpi_scale_trans + mtransforms.ScaledTranslation(0, 0, ax.transAxes)
+    if axis == 0:
+        return mtransforms.blended_transform_factory(from_corner, ax.transAxes)
+    return mtransforms.blended_transform_factory(ax.transAxes, from_corner)
 
 
 # ------------------------------------------------------------------ one panel
@@ -88,7 +138,9 @@ class _Panel:
         _style_axes(ax, xlabel, ylabel, integer_x=integer_x)
         if log:
             ax.set_yscale("log")
-            ax.yaxis.set_major_locator(_FiniteLogLocator())
+            ax.yaxis.set_major_locator(DecadeLocator())
+            ax.yaxis.set_major_formatter(FuncFormatter(decade_label))
+            ax.yaxis.set_minor_locator(MinorLogLocator())
         self.band = (ax.axhspan(*band, color=BAND_COLOR, alpha=0.12, linewidth=0, zorder=0)
                      if band else None)
         self.sim: list[Line2D] = []
@@ -147,7 +199,7 @@ class _Panel:
             return np.where(finite, y, np.nan), ~finite, np.zeros_like(finite)
         safe = np.where(finite, y, 1.0)
         over = ~finite | (safe > _LOG_CEIL)
-        under = finite & (safe < _LOG_FLOOR)
+        under = finite & (safe < LOG_FLOOR)
         return np.where(over | under, np.nan, y), over, under
 
     def update(self, x, sims: Sequence[np.ndarray], theories: Sequence[np.ndarray | None], *,
@@ -188,6 +240,7 @@ class _Panel:
                 values.append(ty)
         self._set_limits(np.concatenate(xs) if xs else np.zeros(0), values)
         self._place_regions(regions)
+        self._place_labels()
         return notes
 
     def _place_regions(self, regions) -> None:
@@ -198,10 +251,24 @@ class _Panel:
             if match:
                 _, lo, hi, label = match[0]
                 rect.set_bounds(lo, 0.0, hi - lo, 1.0)
-                x0, x1 = self.ax.get_xlim()
-                centre = ((lo + hi) / 2 - x0) / (x1 - x0) if x1 > x0 else 0.5
-                text.set_x(min(max(centre, 0.25), 0.75))
                 text.set_text(label)
+        # (the labels are placed by _set_limits' caller once the x limits are known)
+
+    def _place_labels(self) -> None:
+        """Each region's label inside the axes, on the region's side: never into a neighbour."""
+        x0, x1 = self.ax.get_xlim()
+        for rect, text in self.regions.values():
+            if not rect.get_visible() or x1 <= x0:
+                continue
+            lo, hi = rect.get_x(), rect.get_x() + rect.get_width()
+            left, right = (lo - x0) / (x1 - x0), (hi - x0) / (x1 - x0)
+            if right >= 0.999:   # reaches the right edge (forward: from layer k on)
+                text.set_x(0.98), text.set_horizontalalignment("right")
+            elif left <= 0.001:  # reaches the left edge (backward: from layer k down)
+                text.set_x(0.02), text.set_horizontalalignment("left")
+            else:
+                text.set_x(min(max((left + right) / 2, 0.25), 0.75))
+                text.set_horizontalalignment("center")
 
     def _set_limits(self, x: np.ndarray, values: list[np.ndarray]) -> None:
         ax = self.ax
@@ -225,9 +292,11 @@ class _Panel:
                 pool = np.concatenate([pool, HEALTHY_BAND])
             if pool.size == 0:
                 pool = np.array([0.1, 10.0])
-            lo, hi = np.log10(max(pool.min(), _LOG_FLOOR)), np.log10(min(pool.max(), _LOG_CEIL))
+            lo, hi = np.log10(max(pool.min(), LOG_FLOOR)), np.log10(min(pool.max(), _LOG_CEIL))
             pad = 0.12 * max(hi - lo, 1.0)  # room for the edge markers and labels
-            need = (max(lo - pad, -250.0), min(hi + 2 * pad, 250.0))
+            # float64's normal range is 10^-307.7 .. 10^308.3: the axis never goes beyond it
+            top = min(hi + 2 * pad, 308.0)
+            need = (max(min(lo - pad, top - 1.0), -307.0), top)
             if self.snap:
                 self._ydecades = _snap_decades(self._ydecades, *need)
                 need = self._ydecades
@@ -275,6 +344,30 @@ def _style_entries(color: str, theory_name: str | None, band: bool) -> list[tupl
     return entries
 
 
+REGION_STYLES = {"overflow": dict(facecolor="none", edgecolor=ALARM, hatch="///", linewidth=0,
+                                  alpha=0.45),
+                 "underflow": dict(facecolor="none", edgecolor=VANISH, hatch="\\\\\\",
+                                   linewidth=0, alpha=0.45)}
+REGION_KEYS = {"overflow": "out of float range: inf", "underflow": "below float precision"}
+
+
+def _region_entries(kinds) -> list[tuple[str, dict]]:
+    """Legend entries (the key) for the hatched regions present."""
+    return [(REGION_KEYS[k], REGION_STYLES[k]) for k in ("overflow", "underflow") if k in kinds]
+
+
+def _uncovered(notes, regions) -> list:
+    """The edge-marker notes whose points lie outside every hatched region of their kind."""
+    out = []
+    for kind, i, xs in notes:
+        spans = [(lo, hi) for k, lo, hi, _ in regions if k == ("overflow" if kind == "over"
+                                                             else "underflow")]
+        left = np.array([x for x in xs if not any(lo <= x <= hi for lo, hi in spans)])
+        if left.size:
+            out.append((kind, i, left))
+    return out
+
+
 def _layers_text(xs: np.ndarray, noun: str = "layer") -> str:
     """'layer 5', 'layers 5-9' or 'layers 2, 5, 8' for integer x values."""
     xs = [int(v) if float(v).is_integer() else v for v in np.asarray(xs).tolist()]
@@ -292,11 +385,11 @@ def _edge_notes(notes, quantity: str, names: Sequence[str] | None = None, noun: 
     for kind, i, xs in notes:
         who = f"{names[i]}: " if names else ""
         if kind == "over":
-            out.append(f"{who}{quantity} is inf/nan or above 1e250 at {_layers_text(xs, noun)} "
+            out.append(f"{who}{quantity} is inf/nan at {_layers_text(xs, noun)} "
                        "(triangles at the top)")
         else:
-            out.append(f"{who}{quantity} is 0 or below 1e-250 at {_layers_text(xs, noun)} "
-                       "(triangles at the bottom)")
+            out.append(f"{who}{quantity} is 0 or below float precision at "
+                       f"{_layers_text(xs, noun)} (triangles at the bottom)")
     return out
 
 
@@ -343,13 +436,24 @@ class VarianceArtists:
         if live:
             for panel in (self.h, self.g):
                 panel.ax.yaxis.set_minor_locator(NullLocator())
-        self.h.ax.set_title("activations, forward", fontsize=FONT)
-        self.g.ax.set_title("gradients, backward", fontsize=FONT)
+        # live: titles at a fixed height (no search for the tallest tick label on each draw)
+        where = dict(y=1.0, pad=5.0) if live else {}
+        self.h.ax.set_title("activations, forward", fontsize=FONT, **where)
+        self.g.ax.set_title("gradients, backward", fontsize=FONT, **where)
         self.sat = None
         if saturation:
             self.sat = _Panel(axes[2], log=False, band=None, ylabel=SYMBOLS["saturation"],
                               ylim=(-0.03, 1.08), snap=live)
-            self.sat.ax.set_title("saturation", fontsize=FONT)
+            self.sat.ax.set_title("saturation", fontsize=FONT, **where)
+        if live:
+            # axis labels at fixed places, clear of the widest tick labels (10⁻³⁰⁰ on the
+            # log panels): no layout of the tick labels' boxes on each draw
+            for panel, width in ((self.h, 36), (self.g, 36), (self.sat, 24)):
+                if panel is None:
+                    continue
+                ax = panel.ax
+                ax.yaxis.set_label_coords(-(width + 8) / 72, 0.5, transform=_inches(ax))
+                ax.xaxis.set_label_coords(0.5, -(SMALL + 10) / 72, transform=_inches(ax, 1))
         self.caption = _caption(fig, "")
 
     def dynamic_artists(self) -> list:
@@ -371,16 +475,21 @@ class VarianceArtists:
         self.state = state
         L = stats.depth
         layers = np.arange(1, L + 1)
-        notes = _edge_notes(self.h.update(layers, [stats.h_m2],
-                                          [None if prediction is None else prediction.h_m2],
-                                          regions=state.forward_regions()), "E[h_l^2]")
-        notes += _edge_notes(self.g.update(np.arange(0, L + 1), [stats.grad_h_var],
-                                           [None if prediction is None else prediction.grad_h_var],
-                                           regions=state.backward_regions()), "Var[dL/dh_l]")
+        fwd, bwd = state.forward_regions(), state.backward_regions()
+        # triangles inside a hatched region are explained by it (and by the key)
+        notes = _edge_notes(_uncovered(self.h.update(
+            layers, [stats.h_m2], [None if prediction is None else prediction.h_m2],
+            regions=fwd), fwd), "E[h_l^2]")
+        notes += _edge_notes(_uncovered(self.g.update(
+            np.arange(0, L + 1), [stats.grad_h_var],
+            [None if prediction is None else prediction.grad_h_var], regions=bwd), bwd),
+            "Var[dL/dh_l]")
         name = None if prediction is None else prediction.name
-        self.h.legend(_style_entries(_color(0), name, True), figure=self.live)
+        kinds = {r[0] for r in fwd + bwd}
+        self.h.legend(_style_entries(_color(0), name, True) + _region_entries(kinds),
+                      figure=self.live)
         if self.sat is not None:
-            self.sat.update(layers, [stats.saturation], [None], regions=state.forward_regions())
+            self.sat.update(layers, [stats.saturation], [None], regions=fwd)
             dead = stats.activation in ("relu", "leaky_relu")
             self.sat.ax.set_ylabel("fraction of dead units" if dead else SYMBOLS["saturation"],
                                    fontsize=FONT)
@@ -444,15 +553,13 @@ class HistogramArtists:
                 zeros_note = (f" Exact zeros ({100 * share:.0f}% of the values: inactive units) "
                               "are not drawn; the curves are densities of the non-zero values.")
         if range is None:
-            # layer_histograms' default range, capped: near the float maximum the bin width
-            # times the sample count overflows; values beyond the cap are counted in the caption
-            pooled = np.concatenate([np.abs(v) for v in signed]) if signed else np.zeros(0)
-            pooled = pooled[np.isfinite(pooled)]
-            a = float(np.percentile(pooled, 99.5)) if pooled.size else 1.0
-            a = min(a, _HIST_MAX) if a > 0 else 1.0
+            # the one default range (stats.histogram_range), capped at HIST_MAX: near the float
+            # maximum the bin width times the sample count overflows; values beyond the cap
+            # are counted in the caption
             nonneg = finite_all.size > 0 and finite_all.min() >= 0
-            range = (0.0, a) if nonneg else (-a, a)
-            beyond = int(np.count_nonzero(pooled > _HIST_MAX))
+            range = histogram_range(signed, from_zero=nonneg)
+            beyond = int(sum(np.count_nonzero(np.isfinite(v) & (np.abs(v) > HIST_MAX))
+                             for v in signed))
         counts, edges = layer_histograms(signed, bins=bins, range=range)
         centres = 0.5 * (edges[:-1] + edges[1:])
         n = len(values)
@@ -486,7 +593,7 @@ class HistogramArtists:
         dropped = [int(np.size(v) - np.count_nonzero(np.isfinite(np.asarray(v, dtype=np.float64))))
                    for v in values]
         total = sum(dropped)
-        far = (f" {beyond} finite values above {_HIST_MAX:.0e} in size lie beyond the x axis."
+        far = (f" {beyond} finite values above {HIST_MAX:.0e} in size lie beyond the x axis."
                if beyond else "")
         if total == 0:
             return "All values finite." + far + zeros_note

@@ -7,7 +7,7 @@ from typing import Mapping
 import numpy as np
 from matplotlib.figure import FigureBase
 
-from ..dashboard_state import dashboard_state
+from ..dashboard_model import dashboard_state
 from ..stats import LayerStats
 from ..theory import Prediction
 

@@ -35,10 +35,10 @@ BAND_COLOR = "#009E73"
 ALARM = "#B2182B"  # overflow hatching and labels
 VANISH = "#555555"  # underflow hatching and labels
 SEQUENTIAL = "viridis"
-# Log axes stop here (the tick locator steps a stride beyond the limits and would overflow
-# float64); points outside are drawn as edge triangles, like inf and 0.
-_LOG_FLOOR, _LOG_CEIL = 1e-250, 1e250
-_HIST_MAX = 1e300  # histogram x range cap: bins x samples x width stays below 1e308
+# Log axes span at most float64's normal range: every finite value a float64 moment can hold
+# is drawn, and only inf/nan (top) and 0 or subnormal values (bottom) become edge triangles,
+# the same points the float-range verdict names and the hatching marks.
+_LOG_FLOOR, _LOG_CEIL = float(np.finfo(np.float64).tiny), float(np.finfo(np.float64).max)
 _TOP, _BOTTOM = 0.965, 0.035  # edge markers, in axes fractions
 
 SYMBOLS = {
