@@ -462,3 +462,161 @@ def test_load_benchmark_times_slider_moves():
     result = classroom.load_benchmark((1,), updates=2, pause=0.0)
     median, p95 = result[1]
     assert 0 < median <= p95 < 30
+
+
+# ------------------------------------------------------------------ JupyterHub smoke test
+
+HUB_CODE = """
+from wi_helpers.widgets import variance_dashboard
+dash = variance_dashboard(depth=10)
+before = dash.status_text()
+dash.controls["depth"].value = 11
+print("status changed:", dash.status_text() != before)
+dash
+"""
+
+
+def _hub_execute(base: str, user: str, token: str, code: str, timeout: float = 120) -> list:
+    """Run ``code`` in a new kernel of ``user``'s server (through the hub's proxy); messages."""
+    import asyncio
+    import urllib.request
+    import uuid
+
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    req = urllib.request.Request(f"{base}/user/{user}/api/kernels", data=b"{}", method="POST",
+                                 headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(req, timeout=60) as r:  # noqa: S310
+        kernel = json.loads(r.read())["id"]
+
+    async def run() -> list:
+        ws = await websocket_connect(HTTPRequest(
+            f"{base.replace('http', 'ws', 1)}/user/{user}/api/kernels/{kernel}/channels",
+            headers={"Authorization": f"token {token}"}))
+        msg_id = uuid.uuid4().hex
+        ws.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": user,
+                       "session": uuid.uuid4().hex, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell",
+            "content": {"code": code, "silent": False, "store_history": False,
+                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+        replies = []
+        while True:
+            raw = await asyncio.wait_for(ws.read_message(), timeout)
+            msg = json.loads(raw)
+            if msg.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            replies.append(msg)
+            if msg["msg_type"] == "execute_reply":
+                ws.close()
+                return replies
+
+    return asyncio.run(run())
+
+
+def test_jupyterhub_user_server_runs_a_dashboard(tmp_path):
+    """A local JupyterHub (dummy authenticator, simple local spawner, configurable-http-proxy
+    from npm) starts a learner's server, and a dashboard runs and answers a slider there."""
+    import secrets
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.error
+    import urllib.request
+
+    chp = shutil.which("configurable-http-proxy") or os.environ.get("WI_CHP")
+    if importlib.util.find_spec("jupyterhub") is None or not chp:
+        pytest.skip("JupyterHub or configurable-http-proxy is not installed (a manual check: "
+                    "pip install jupyterhub; npm install configurable-http-proxy)")
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    token, user = secrets.token_hex(16), "learner1"
+    port = free_port()
+    home = tmp_path / "home" / user
+    home.mkdir(parents=True)
+    config = tmp_path / "jupyterhub_config.py"
+    config.write_text(f"""
+c = get_config()  # noqa
+c.JupyterHub.ip = "127.0.0.1"
+c.JupyterHub.port = {port}
+c.JupyterHub.hub_ip = "127.0.0.1"
+c.JupyterHub.hub_port = {free_port()}
+c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:{free_port()}"
+c.ConfigurableHTTPProxy.command = [{chp!r}]
+c.JupyterHub.authenticator_class = "dummy"
+c.Authenticator.allow_all = True
+c.JupyterHub.spawner_class = "simple"
+c.SimpleLocalProcessSpawner.home_dir_template = {str(tmp_path / 'home' / '{username}')!r}
+c.Spawner.cmd = [{sys.executable!r}, "-m", "jupyterhub.singleuser"]
+c.Spawner.args = {['--allow-root'] if os.geteuid() == 0 else []!r}
+c.Spawner.environment = {{"PYTHONPATH": {os.environ.get('PYTHONPATH', str(REPO))!r}}}
+c.Spawner.start_timeout = 120
+c.Spawner.http_timeout = 120
+c.JupyterHub.db_url = "sqlite:///{tmp_path / 'hub.sqlite'}"
+c.JupyterHub.cookie_secret_file = {str(tmp_path / 'cookie_secret')!r}
+c.JupyterHub.pid_file = {str(tmp_path / 'hub.pid')!r}
+c.JupyterHub.services = [{{"name": "smoke", "api_token": {token!r}}}]
+c.JupyterHub.load_roles = [{{"name": "smoke", "services": ["smoke"],
+                             "scopes": ["admin:users", "admin:servers", "access:servers"]}}]
+""")
+    log = open(tmp_path / "hub.log", "wb")
+    hub = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)],
+                           cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+                           start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+
+    def api(method: str, path: str):
+        req = urllib.request.Request(f"{base}/hub/api{path}", method=method,
+                                     headers={"Authorization": f"token {token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:  # noqa: S310
+            body = r.read()
+        return json.loads(body) if body else None
+
+    def wait(what: str, check, seconds: float):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if hub.poll() is not None:
+                pytest.fail(f"jupyterhub exited:\n{(tmp_path / 'hub.log').read_text()[-3000:]}")
+            try:
+                if check():
+                    return
+            except (OSError, urllib.error.URLError, KeyError, ValueError):
+                pass
+            time.sleep(0.5)
+        pytest.fail(f"{what} not within {seconds} s:\n{(tmp_path / 'hub.log').read_text()[-3000:]}")
+
+    try:
+        wait("the hub", lambda: api("GET", "/") is not None, 90)
+        api("POST", f"/users/{user}")
+        try:
+            api("POST", f"/users/{user}/server")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 202, exc  # accepted, still starting
+        wait("the learner's server", lambda: api("GET", f"/users/{user}")["servers"][""]["ready"],
+             150)
+        started = time.perf_counter()
+        replies = _hub_execute(base, user, token, HUB_CODE)
+        seconds = time.perf_counter() - started
+        reply = [m for m in replies if m["msg_type"] == "execute_reply"][0]
+        assert reply["content"]["status"] == "ok", reply["content"]
+        text = "".join(m["content"].get("text", "") for m in replies if m["msg_type"] == "stream")
+        assert "status changed: True" in text, text
+        bundles = [m["content"]["data"] for m in replies
+                   if m["msg_type"] in ("execute_result", "display_data")]
+        assert any("application/vnd.jupyter.widget-view+json" in b for b in bundles), bundles
+        print(f"dashboard built and moved in the learner's server in {seconds:.1f} s")
+    finally:
+        os.killpg(hub.pid, signal.SIGTERM)  # the hub stops the proxy and the user's server
+        try:
+            hub.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(hub.pid, signal.SIGKILL)
+            hub.wait(timeout=5)
+        log.close()
