@@ -76,3 +76,49 @@ bench: $(DEV_STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# ------------------------------------------------------------------ classroom pack
+# tools/classroom.py; everything is written under build/ (git-ignored), never notebooks/.
+# See docs/instructor-guide.md. reveal.js and MathJax come from npm (fetched once into
+# build/vendor/, then served with the pages: no CDN, works offline).
+CLASSROOM_STAMP := $(VENV)/.installed-classroom
+# The explorer's port, read by the shell from the environment (quoted, never spliced into
+# the command); tools/classroom.py refuses anything but an integer 1..65535.
+EXPLORER_PORT ?= 8866
+export EXPLORER_PORT
+.PHONY: student lab-student slides site vendor explorer load
+
+## The learners' copy: build/student/ (no solutions, exercise outputs cleared). Run it again
+## after a course update: a notebook the learner changed is kept, the new one written beside.
+student: $(STAMP)
+	$(BIN)/python tools/classroom.py student
+
+## JupyterLab on build/student/ (autosave writes there, never into git-tracked notebooks/).
+lab-student: port-ok student
+	$(BIN)/python tools/classroom.py lab --port="$$PORT"
+
+## A reveal.js deck per notebook: build/slides/NN_name.slides.html
+slides: $(STAMP)
+	$(BIN)/python tools/classroom.py slides
+
+## Static HTML of every notebook and an index: build/site/index.html
+site: $(STAMP)
+	$(BIN)/python tools/classroom.py site
+
+## Fetch reveal.js, MathJax 2, require.js and jQuery from npm into build/vendor/ (once).
+vendor: $(STAMP)
+	$(BIN)/python tools/classroom.py vendor
+
+$(CLASSROOM_STAMP): $(STAMP) requirements-classroom.txt
+	$(BIN)/python -m pip install --quiet -r requirements-classroom.txt
+	touch $(CLASSROOM_STAMP)
+
+## Notebook 06's dashboards as an app without code (Voila, http://127.0.0.1:8866;
+## EXPLORER_PORT=... for another port).
+explorer: $(CLASSROOM_STAMP)
+	$(BIN)/python tools/classroom.py explorer --port="$$EXPLORER_PORT"
+
+## Load figure: N = 1, 5, 10 simulated learners moving a dashboard's slider at once on this
+## machine; key -> figure times in the kernel (median, 95th percentile).
+load: $(STAMP)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python tools/classroom.py load
