@@ -87,27 +87,6 @@ install_lab_settings = lab_harness.install_lab_settings
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
-    """Headless Chromium via Playwright (skips, or fails under WI_REQUIRE_BROWSER=1)."""
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    playwright = sync_playwright().start()
-    try:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=lab_harness.CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-    finally:
-        playwright.stop()
-
-
-@pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
     """One JupyterLab server for the session, serving a copy of notebooks/."""
     server = LabServer(tmp_path_factory.mktemp("jupyterlab"), _target_notebook())

@@ -186,19 +186,9 @@ def vendored():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} not found")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                         args=["--no-sandbox", "--disable-gpu"])
-    yield browser
-    browser.close()
-    playwright.stop()
+def chromium(chromium_browser):
+    """The session's one Chromium (tests/conftest.py)."""
+    return chromium_browser
 
 
 @pytest.fixture

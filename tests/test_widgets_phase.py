@@ -4,7 +4,7 @@ import time
 import numpy as np
 import pytest
 
-from wi_helpers.phase_dashboard import SIGMA_B2, SIGMA_W2, describe, phase_dashboard
+from wi_helpers.widgets_phase import SIGMA_B2, SIGMA_W2, describe, phase_dashboard
 from wi_helpers.propagation import depth_scales, mean_field_trajectory
 
 
