@@ -152,6 +152,8 @@ def test_relu_closed_form_and_its_single_critical_point():
     assert depth_scales("relu", 1.8, 0.2).xi_c == pytest.approx(-1 / math.log(0.9))
     assert not math.isfinite(q_star("relu", 2.0, 0.1))
     assert depth_scales("relu", 2.5, 0.0).phase == "exploding"
+    # at sigma_w^2 = 2 a bias adds sigma_b^2 per layer: q grows linearly, chi_1 stays 1
+    assert depth_scales("relu", 2.0, 0.1).phase == "marginal: q grows linearly"
 
 
 def test_mean_field_trajectory_starts_and_stays_at_the_fixed_point():

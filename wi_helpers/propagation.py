@@ -313,8 +313,10 @@ def depth_scales(activation: str | Activation, sigma_w2: float,
     if act.name == "relu":
         c1 = sw2 / 2.0
         if not np.isfinite(q):
+            # at sw2 = 2 the biases add sb2 per layer: q grows linearly, gradients stay level
+            phase = "exploding" if c1 > 1 else "marginal: q grows linearly"
             return DepthScales(act.name, sw2, sb2, q, float("nan"), c1, float("inf"),
-                               float("nan"), float("nan"), float("nan"), "exploding")
+                               float("nan"), float("nan"), float("nan"), phase)
         # q' = sw2 q / 2 + sb2: chi_q = sw2 / 2 = chi_1; ordered below sw2 = 2 (c* = 1)
         return DepthScales(act.name, sw2, sb2, q, 1.0, c1, c1, c1, _xi(c1), _xi(c1), _phase(c1))
     c1 = chi_1(act, sw2, sb2) if act is not SELU else chi_at(act, sw2, q)
