@@ -27,6 +27,17 @@ the naive one; it prints how long after the *last* press the figure showed the f
 and how many frames were drawn on the way (a backlog shows as one frame per press and a long
 wait).
 
+With --image-dashboards (instead of the part above): the two dashboards whose figure is a PNG in
+an `ipywidgets.Image` (Agg, no ipympl canvas), as their notebooks' cells create them:
+notebook 08's `spectrum_dashboard(...)` (and, for comparison, at the constructor's defaults)
+and notebook 09's `phase_dashboard(...)`. The first slider of each (depth; sigma_w^2) is
+focused and pressed ArrowRight / ArrowLeft in turn (--presses times, after a warm-up pair);
+for each press the page stamps when the image's `<img>` src changes (MutationObserver) and
+when the new image has been decoded and painted (the animation frame after `img.decode()`),
+and the script prints the median and max per dashboard.
+
+    python benchmarks/bench_browser.py --image-dashboards [--presses 8]
+
 Timings, not tests: on a shared machine they move by a factor of 2. The load average is
 printed with them.
 """
@@ -291,13 +302,155 @@ def _fmt(values: list[float]) -> str:
     return f"{statistics.median(values):6.0f} (max {max(values):5.0f})"
 
 
+# ------------------------------------------------------------ the image dashboards (08, 09)
+
+IMAGE_SETUP = """\
+%matplotlib inline
+from wi_helpers.widgets_spectrum import spectrum_dashboard
+from wi_helpers.widgets_phase import phase_dashboard
+SIGMA_B2 = 0.05
+"""
+
+# name, the call (as the notebooks' cells make it), label
+IMAGE_CASES = [
+    ("spectrum", 'spectrum_dashboard(activation="hard_tanh", init="orthogonal", depth=32, '
+                 'q_star=1 / 64)', "08 spectrum (nb cell: hard-tanh, L 32)"),
+    ("spectrum-defaults", "spectrum_dashboard()", "08 spectrum (defaults: tanh, L 32)"),
+    ("phase", "phase_dashboard(sigma_w2=2.5, sigma_b2=SIGMA_B2)", "09 phase (nb cell: 2.5, 0.05)"),
+]
+
+IMAGE_JS = """() => {
+  if (window.__img) return;
+  const b = window.__img = {key: 0, events: []};
+  document.addEventListener('keydown', () => { b.key = performance.now(); }, true);
+  const rootOf = (el) => {
+    const r = el && el.closest && el.closest('[class*="bench-"]');
+    if (!r) return null;
+    const m = [...r.classList].find((c) => c.startsWith('bench-'));
+    return m ? m.slice(6) : null;
+  };
+  new MutationObserver((records) => {
+    for (const rec of records) {
+      const img = rec.target;
+      if (img.tagName !== 'IMG') continue;
+      const root = rootOf(img);
+      if (!root) continue;
+      const t = performance.now();
+      b.events.push({root, kind: 'src', t});
+      img.decode().then(() => requestAnimationFrame(
+        () => b.events.push({root, kind: 'painted', t: performance.now()})), () => {});
+    }
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def _image_notebook(path: Path) -> None:
+    import nbformat
+
+    cells = [nbformat.v4.new_code_cell(IMAGE_SETUP)]
+    for name, call, _ in IMAGE_CASES:
+        cells.append(nbformat.v4.new_code_cell(f'd = {call}\nd.add_class("bench-{name}")\nd\n'))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                 "language": "python"}
+    nbformat.write(nb, path)
+
+
+def _image_press(page, root: str, key: str, timeout_s: float = 30) -> tuple[float, float]:
+    """One press; (key -> img src changed, key -> new image painted) in ms."""
+    page.keyboard.press(key)
+    t_key = page.evaluate("() => window.__img.key")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = page.evaluate("([root, after]) => window.__img.events.filter((e) => e.root === root"
+                            " && e.t > after)", [root, t_key])
+        src = [e["t"] for e in got if e["kind"] == "src"]
+        painted = [e["t"] for e in got if e["kind"] == "painted"]
+        if src and painted:
+            return src[0] - t_key, painted[0] - t_key
+        page.wait_for_timeout(10)
+    page.screenshot(path=str(lab_harness.ARTIFACTS / "bench-browser-failure.png"))
+    raise RuntimeError(f"{root}: the image did not change within {timeout_s} s of a key press "
+                       "(screenshot test-artifacts/bench-browser-failure.png)")
+
+
+def _measure_image(page, root: str, presses: int, settle_ms: int) -> dict:
+    """ArrowRight / ArrowLeft in turn on the dashboard's first slider, after a warm-up pair."""
+    _show(page, root)
+    page.locator(f".bench-{root} img").first.wait_for(state="visible", timeout=30_000)
+    page.locator(f".bench-{root} .widget-slider .noUi-handle").first.focus()
+    page.wait_for_timeout(settle_ms)
+    for key in ("ArrowRight", "ArrowLeft"):  # warm-up (a new layer drawn, caches)
+        _image_press(page, root, key)
+        page.wait_for_timeout(settle_ms)
+    readout = page.locator(f".bench-{root} .widget-readout").first
+    src, painted, values = [], [], [readout.inner_text()]
+    for i in range(presses):
+        s, p = _image_press(page, root, ("ArrowRight", "ArrowLeft")[i % 2])
+        src.append(s), painted.append(p)
+        page.wait_for_timeout(settle_ms)
+        values.append(readout.inner_text())
+    print(f"  {root}: slider {' '.join(values)}", file=sys.stderr, flush=True)
+    if len(set(values)) != 2:
+        raise RuntimeError(f"{root}: the slider did not alternate between two values: {values}")
+    return {"src": src, "painted": painted, "slider": values}
+
+
+def image_dashboards(presses: int = 8, settle_ms: int = 400, json_path: Path | None = None) -> dict:
+    """Key -> new figure of notebook 08's and 09's image dashboards in the browser; prints them."""
+    from playwright.sync_api import sync_playwright
+
+    load0 = os.getloadavg()
+    results: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        _image_notebook(Path(tmp) / "bench_image_dashboards.ipynb")
+        server = lab_harness.LabServer(Path(tmp) / "lab", Path(tmp) / "bench_image_dashboards.ipynb",
+                                       log_name="bench-browser-jupyterlab.log")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(lab_harness.CHROMIUM), headless=True,
+                                         args=lab_harness.CHROMIUM_ARGS)
+            try:
+                server.start()
+                cases = [(name, call) for name, call, _ in IMAGE_CASES]
+                context, page = _open_and_run(browser, server, "bench_image_dashboards.ipynb",
+                                              cases)
+                page.evaluate(IMAGE_JS)
+                for name, _ in cases:
+                    print(f"measuring {name} ...", file=sys.stderr, flush=True)
+                    results[name] = _measure_image(page, name, presses, settle_ms)
+                context.close()
+            finally:
+                browser.close()
+                server.stop()
+    load1 = os.getloadavg()
+    print(f"\nkey -> new figure in the browser, ms, median (max) of {presses} presses, "
+          f"ArrowRight/ArrowLeft in turn on the first slider (load average {load0[0]:.1f} "
+          f"before, {load1[0]:.1f} after)\n")
+    print(f"| {'dashboard':<38} | {'key -> img src':>20} | {'key -> painted':>20} |")
+    print(f"|{'-' * 40}|{'-' * 22}|{'-' * 22}|")
+    for name, _, label in IMAGE_CASES:
+        r = results[name]
+        print(f"| {label:<38} | {_fmt(r['src']):>20} | {_fmt(r['painted']):>20} |")
+    if json_path:
+        json_path.write_text(json.dumps({"load": [load0, load1], **results}, indent=1))
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--presses", type=int, default=12)
+    ap.add_argument("--presses", type=int, default=None)
     ap.add_argument("--settle-ms", type=int, default=400)
     ap.add_argument("--json", type=Path, help="also write the raw timings here")
+    ap.add_argument("--image-dashboards", action="store_true",
+                    help="only notebook 08's and 09's image dashboards (default --presses 8)")
     args = ap.parse_args(argv)
+    args.presses_given = args.presses is not None
+    if args.presses is None:
+        args.presses = 12
+    if args.image_dashboards:
+        image_dashboards(args.presses if args.presses_given else 8, args.settle_ms, args.json)
+        return 0
     from playwright.sync_api import sync_playwright
 
     load0 = os.getloadavg()
