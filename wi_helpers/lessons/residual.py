@@ -13,7 +13,7 @@ from ..spec import NetworkSpec
 from ..validation import check_int
 
 __all__ = ["ARCHITECTURES", "BN_RELU_GROWTH", "architecture_spec", "variance_runs",
-           "gradient_growth", "layer_grad_norms"]
+           "gradient_growth", "layer_grad_norms", "gradient_correlation"]
 
 # Yang et al. (2019): a deep BatchNorm-ReLU network multiplies the gradient's second moment
 # by pi/(pi - 1) per layer (wide layers, large batch).
@@ -84,3 +84,20 @@ def layer_grad_norms(position: str, depth: int, width: int, batch: int, seed: in
                        residual_scale=1.0, normalization="layer", norm_position=position)
     g = _grads(spec, batch, seed)
     return np.array([np.linalg.norm(w[0]) for w in g.W])
+
+
+def gradient_correlation(residual_scale: float | None, depth: int, width: int, points: int,
+                         seed: int) -> float:
+    """Correlation of dy/dx between neighbouring inputs x of a grid on [-2, 2] (Balduzzi et
+    al. 2017): a random first layer x u + c, `depth` ReLU blocks (He), y = h_L w."""
+    points = check_int("points", points, min=3)
+    rng = np.random.default_rng([seed, 3])
+    x = np.linspace(-2.0, 2.0, points)
+    u, c = rng.standard_normal(width), rng.standard_normal(width)
+    spec = NetworkSpec([width] * (depth + 1), activation="relu", init="he_normal", seed=seed,
+                       residual_scale=residual_scale)
+    net = ResidualMLP.from_spec(spec)
+    net.forward(x[:, None] * u + c)
+    w = rng.standard_normal(width)
+    g = net.backward(np.tile(w, (points, 1))).h[0] @ u
+    return float(np.corrcoef(g[:-1], g[1:])[0, 1])
