@@ -241,7 +241,11 @@ claim(np.all(growth["relu", "residual"] < 1.25),
 code(r"""
 relative = {kind: profiles["relu", kind] / profiles["relu", kind][:, -2:-1]
             for kind in ("plain", "residual")}
-fig = profiles_plot({f"ReLU {kind}": (r, None) for kind, r in relative.items()},
+# dashed: pi/(pi - 1) per layer (Yang et al.)
+yang = BN_RELU_GROWTH ** (bn_depth - 1 - np.arange(bn_depth + 1.0))
+yang[-1] = np.nan  # the top layer, above the final BatchNorm, is not compared
+fig = profiles_plot({f"ReLU {kind}": (r, yang if kind == "plain" else None)
+                     for kind, r in relative.items()},
                     ylabel=r"$\mathbb{E}[(\partial\mathcal{L}/\partial h_l)^2]$ / top",
                     title="BatchNorm network: gradient second moment")
 """)
