@@ -71,7 +71,10 @@ class ResidualMLP:
         self.alpha = [spec.residual_scale] * spec.depth  # None for a plain network
         self.h: list[np.ndarray] | None = None
 
-    from_spec = classmethod(lambda cls, spec: cls(spec))
+    @classmethod
+    def from_spec(cls, spec: NetworkSpec) -> "ResidualMLP":
+        """The network a `NetworkSpec` describes (the same as `ResidualMLP(spec)`)."""
+        return cls(spec)
 
     @property
     def depth(self) -> int:
