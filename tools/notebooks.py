@@ -78,6 +78,7 @@ SERIES = (
     "07_relu_he_frameworks.ipynb",
     "08_orthogonal_isometry.ipynb",
     "09_order_chaos_phase_diagram.ipynb",
+    "10_residual_normalization.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"

@@ -110,6 +110,10 @@ class MLP:
     def _build(self, spec: NetworkSpec, reuse: "MLP | None") -> None:
         if reuse is not None and not isinstance(reuse, MLP):
             raise TypeError(f"reuse must be an MLP or None, got {type(reuse).__name__}")
+        if not spec.is_plain_mlp:
+            raise ValueError("MLP builds plain networks; a spec with residual_scale, "
+                             "normalization, norm_position or branch_layers set is built by "
+                             "wi_helpers.residual.ResidualMLP.from_spec(spec)")
         self.spec, self.sizes = spec, list(spec.sizes)
         self._acts = tuple(spec.layer_activation(l) for l in range(spec.depth))
         itemsize = spec.dtype.itemsize

@@ -37,10 +37,12 @@ DRAW = "changes_the_weights"  # field metadata key: does this option change the 
 
 # Options reserved for the next notebooks: (field, neutral value, the notebook that adds it).
 _NOT_YET = (
-    ("residual_scale", None, "residual networks"),
-    ("normalization", None, "normalization"),
     ("parametrization", "standard", "width and muP"),
 )
+# The residual options (notebook 10), built by `residual.ResidualMLP`, refused by `MLP`.
+NORMALIZATIONS = (None, "batch", "layer")
+NORM_POSITIONS = ("pre", "post")
+BRANCH_LAYERS = (1, 2)
 
 
 def check_sizes(sizes: object) -> list[int]:
@@ -89,10 +91,16 @@ class NetworkSpec:
     output_activation: Activation | str | None = field(default=None, metadata={DRAW: False})
     seed: int | None = None
     dtype: Any = np.float64
-    # Reserved for the next notebooks (neutral values only until they are implemented).
+    # Residual networks (notebook 10, `residual.ResidualMLP`): alpha of h + alpha F(h), None
+    # for a plain network; the normalization (None, "batch" statistics or "layer"), placed
+    # "pre" (inside the branch, before each activation) or "post" (after the addition); the
+    # number of activation+linear layers in a branch.
     residual_scale: float | None = field(default=None, metadata={DRAW: False})
     normalization: str | None = field(default=None, metadata={DRAW: False})
+    # Reserved for the next notebooks (neutral values only until they are implemented).
     parametrization: str = "standard"
+    norm_position: str = field(default="pre", metadata={DRAW: False})
+    branch_layers: int = 1
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: canonical values are written once, here
@@ -109,6 +117,24 @@ class NetworkSpec:
         set_(self, "bias_std", check_real("bias_std", self.bias_std, min=0))
         set_(self, "seed", check_seed("seed", self.seed))
         set_(self, "dtype", check_float_dtype("dtype", self.dtype))
+        if self.residual_scale is not None:
+            set_(self, "residual_scale", check_real("residual_scale", self.residual_scale))
+        norm = self.normalization
+        norm = norm.strip().lower() if isinstance(norm, str) else norm
+        if norm not in NORMALIZATIONS:
+            raise ValueError(f"normalization must be one of {NORMALIZATIONS}, got "
+                             f"{short_repr(self.normalization)}")
+        set_(self, "normalization", norm)
+        pos = self.norm_position
+        pos = pos.strip().lower() if isinstance(pos, str) else pos
+        if pos not in NORM_POSITIONS:
+            raise ValueError(f"norm_position must be one of {NORM_POSITIONS}, got "
+                             f"{short_repr(self.norm_position)}")
+        set_(self, "norm_position", pos)
+        if type(self.branch_layers) is bool or self.branch_layers not in BRANCH_LAYERS:
+            raise ValueError(f"branch_layers must be one of {BRANCH_LAYERS}, got "
+                             f"{short_repr(self.branch_layers)}")
+        set_(self, "branch_layers", int(self.branch_layers))
         for name, neutral, topic in _NOT_YET:
             if getattr(self, name) != neutral:
                 raise NotImplementedError(f"{name}={short_repr(getattr(self, name))} is not "
@@ -159,6 +185,12 @@ class NetworkSpec:
         """What decides the forward pass of layer l (0-based) once layers 0..l-1 agree:
         its weights' key, its activation and every other option."""
         return self.weight_key(l) + (self.layer_activation(l),) + self._other_options
+
+    @property
+    def is_plain_mlp(self) -> bool:
+        """True when `MLP` builds this network (no residual option set)."""
+        return (self.residual_scale is None and self.normalization is None
+                and self.branch_layers == 1 and self.norm_position == "pre")
 
     def weight_var(self) -> np.ndarray:
         """Var[W_l] of each layer (l = 1..L), as `theory.scheme_weight_var` computes it."""
