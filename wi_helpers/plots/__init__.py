@@ -31,6 +31,7 @@ call their `.update()`, which the dashboards call again on every slider move.
 """
 from . import training  # noqa: F401  (wi_helpers.plots.training: the training figures)
 from . import isometry  # noqa: F401  (wi_helpers.plots.isometry: notebook 08's figures)
+from . import width  # noqa: F401  (wi_helpers.plots.width: notebook 11's figures)
 from .artists import HistogramArtists, VarianceArtists
 from .histograms import histogram_plot
 from .profiles import QUANTITIES, compare_profiles, curve_plot, saturation_plot, variance_profile
