@@ -77,6 +77,7 @@ SERIES = (
     "06_explorer.ipynb",
     "07_relu_he_frameworks.ipynb",
     "08_orthogonal_isometry.ipynb",
+    "11_width_mup.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"
