@@ -80,3 +80,10 @@ def test_initial_loss_is_ln_k_with_a_small_readout():
     small = initial_loss(256, 10, 0.0, np.random.default_rng(0))
     big = initial_loss(256, 10, 10.0, np.random.default_rng(0))
     assert np.isclose(small, np.log(10)) and big > 2 * np.log(10)
+
+
+def test_teacher_loss_learns_and_reports_divergence():
+    slow = P.teacher_loss("sp", 32, 1e-4, 0, steps=30)
+    good = P.teacher_loss("sp", 32, 0.1, 0, steps=30)
+    assert good < slow and np.isfinite(good)
+    assert P.teacher_loss("sp", 32, 1e3, 0, steps=30) == float("inf")

@@ -57,16 +57,21 @@ md(r"""
 2. run and read a *coordinate check*: mean $|x|$ of each layer against width, step by step;
 3. write down Tensor Programs V's table for SGD and say which multiplier each layer gets;
 4. say what the `mup` package changes in a PyTorch model, and what nanoGPT's 0.02 is.
+
+Terms in English and 한국어: [glossary](glossary.md).
 """)
 code(r"""
 %matplotlib inline
+import json
+from pathlib import Path
+
 import numpy as np
 
 from wi_helpers.claims import claim
 from wi_helpers.lessons.width import initial_loss, output_scale_at_init
 from wi_helpers.parametrization import (
-    coordinate_check, loglog_slopes, network_multipliers)
-from wi_helpers.plots.width import coord_check_plot
+    coordinate_check, loglog_slopes, network_multipliers, teacher_loss)
+from wi_helpers.plots.width import coord_check_plot, transfer_plot
 
 SEED = 1701
 """)
@@ -159,7 +164,8 @@ print("slope of log mean|x| against log width (mean over seeds)")
 print("       step  " + "  ".join(f"{n:>9}" for n in names))
 for p, s in slopes.items():
     for t in range(n_steps + 1):
-        print(f"{p:>5}  {t:>4}  " + "  ".join(f"{x:+9.2f}" for x in s.mean(axis=0)[t]))
+        row = s.mean(axis=0)[t].round(2) + 0.0  # + 0.0: no "-0.00"
+        print(f"{p:>5}  {t:>4}  " + "  ".join(f"{x:+9.2f}" for x in row))
 """)
 code(r"""
 sp_s, mup_s = slopes["sp"].mean(axis=0), slopes["mup"].mean(axis=0)
@@ -183,7 +189,7 @@ step 1 the output line tilts upward, and by step 2 it grows faster than width$^{
 slopes above); the second hidden layer follows until tanh saturates it at 1. Bottom row (μP):
 every line is flat from step 1 on.
 
-Two things users of microsoft/mup ask about (its issues 42 and 71):
+Two things users of microsoft/mup ask about when they read their first coordinate check:
 
 * *The output curve rises from step 0 to step 1 to step 3.* Expected: the network is learning,
   and its output moves from near zero towards the $\pm 1$ targets. The check asks whether a
@@ -193,6 +199,64 @@ Two things users of microsoft/mup ask about (its issues 42 and 71):
   zero. That is why `mup` offers a zero-initialized readout (`MuReadout(...,
   readout_zero_init=True)`); with it, step 0's output is exactly 0 and is missing from a
   log plot.
+""")
+md(r"""
+## 3. Does the best learning rate transfer across width?
+
+A flat coordinate check predicts that a learning rate tuned at one width works at all. The
+test: a two-hidden-layer tanh student learns a fixed random tanh teacher by online SGD
+(`teacher_loss`: batch 32, inputs of dimension 16), at every learning rate of a grid, for
+several widths. First a small live version: two widths, a coarse grid, one seed, 100 steps.
+""")
+code(r"""
+# NBVAL_IGNORE_OUTPUT
+# Training: the losses' last digits can move on another CPU; the claims are below.
+widths_live, log2_live, seed_live = (64, 256), np.arange(-6.0, 2.0), 0
+best_live = {}
+for p in ("sp", "mup"):
+    for n in widths_live:
+        losses = [teacher_loss(p, n, 2.0 ** k, seed_live, steps=100) for k in log2_live]
+        best_live[p, n] = float(log2_live[int(np.argmin(losses))])
+        print(f"{p:>3} width {n:>4}: best learning rate 2^{best_live[p, n]:+.0f}")
+narrow, wide = min(widths_live), max(widths_live)
+drop = {p: best_live[p, narrow] - best_live[p, wide] for p in ("sp", "mup")}
+held = claim(drop["sp"] >= 1, "under SP the wider network's best rate is at least an "
+             "octave lower", found=f"it is {drop['sp']:.0f} octaves lower",
+             setting="widths 64 and 256, seed 0")
+held = claim(abs(drop["mup"]) <= 1,
+             "under μP the best rate moves by at most one octave",
+             found=f"it moves by {abs(drop['mup']):.0f}",
+             setting="widths 64 and 256, seed 0")
+""")
+md(r"""
+The stored runs (`scripts/mup_transfer_runs.py`, `data/11_mup_transfer.json`): widths
+64 … 1024, a half-octave grid of learning rates, two seeds, 200 steps. A run that diverged
+counts as an infinite loss; the best rate of a width minimizes the loss averaged over seeds.
+""")
+code(r"""
+doc = json.loads(Path("../data/11_mup_transfer.json").read_text(encoding="utf-8"))
+st = doc["settings"]
+mean_loss = {p: {n: [np.mean([np.inf if (v := doc["runs"][f"{p}|{n}|{k}|{s}"]) is None
+                              else v for s in st["seeds"]]) for k in st["log2_lrs"]]
+                 for n in st["widths"]} for p in st["parametrizations"]}
+best = {p: {n: st["log2_lrs"][int(np.argmin(v))] for n, v in per.items()}
+        for p, per in mean_loss.items()}
+print("best log2 learning rate per width (stored runs, "
+      f"{len(st['seeds'])} seeds, {doc['wall_seconds']:.0f} s of training)")
+print("width  " + "  ".join(f"{n:>6}" for n in st["widths"]))
+for p, b in best.items():
+    print(f"{p:>5}  " + "  ".join(f"{b[n]:+6.1f}" for n in st["widths"]))
+shift = {p: b[st["widths"][0]] - b[st["widths"][-1]] for p, b in best.items()}
+held = claim(shift["sp"] >= 1.5, "under SP the best rate falls by at least 1.5 octaves "
+             "from the narrowest to the widest network",
+             found=f"it falls by {shift['sp']:.1f} octaves", setting="the stored runs")
+held = claim(max(abs(b - best["mup"][st["widths"][-1]]) for b in best["mup"].values())
+             <= 1.0, "under μP the best rate stays within one octave",
+             found=f"best rates {sorted(set(best['mup'].values()))}",
+             setting="the stored runs")
+""")
+code(r"""
+fig = transfer_plot(st["log2_lrs"], mean_loss)
 """)
 md(r"""
 ## 5. In practice
@@ -254,6 +318,7 @@ md(r"""
   width, and the output's slope after two steps is well above 1.
 * μP (Tensor Programs V's table) scales the readout's init variance as $1/n^2$ and each
   layer's learning rate by its kind: the coordinate check goes flat from step 1.
+* The best learning rate falls with width under SP and stays put under μP (section 3).
 * A calibrated classifier starts at loss $\ln K$: a small readout is the practical rule.
 """)
 md(r"""

@@ -62,3 +62,34 @@ def coord_check_plot(widths: Sequence[int], checks: Mapping[str, np.ndarray],
     axes[0, 0].legend(fontsize=SMALL - 2, loc="best")
     fig.suptitle("Coordinate check: flat lines = width-independent", fontsize=TITLE)
     return fig
+
+
+def transfer_plot(log2_lrs: Sequence[float], losses: Mapping[str, Mapping[int, Sequence[float]]]
+                  ) -> FigureBase:
+    """Final training loss against log2 learning rate, one line per width, one panel per
+    parametrization; each width's best rate is marked (diverged runs: inf, not drawn)."""
+    if not losses:
+        raise ValueError("losses must hold at least one parametrization")
+    fig = _figure((FIG_W, 3.4))
+    axes = fig.subplots(1, len(losses), sharey=True, squeeze=False)[0]
+    x = np.asarray(log2_lrs, dtype=float)
+    for ax, (name, per_width) in zip(axes, losses.items()):
+        for k, (n, y) in enumerate(sorted(per_width.items())):
+            y = np.asarray(y, dtype=float)
+            color = LINE_COLORS[k % len(LINE_COLORS)]
+            ok = np.isfinite(y)
+            ax.plot(x[ok], y[ok], color=color, lw=LINE, marker=MARKERS[k % len(MARKERS)],
+                    ms=MARKER - 2, label=f"width {n}")
+            if ok.any():
+                i = int(np.argmin(np.where(ok, y, np.inf)))
+                ax.axvline(x[i], color=color, lw=1, ls="--")
+        ax.set_yscale("log")
+        ax.set_title(NAMES.get(name, name), fontsize=SMALL + 1)
+        ax.set_xlabel("log2 learning rate", fontsize=FONT - 1)
+        ax.tick_params(labelsize=SMALL - 1)
+        ax.grid(True, alpha=0.25)
+    axes[0].set_ylabel("final training loss", fontsize=FONT - 1)
+    axes[-1].legend(fontsize=SMALL - 2, loc="best")
+    fig.suptitle("Best learning rate against width (dashed: each width's best)",
+                 fontsize=TITLE)
+    return fig
