@@ -35,7 +35,7 @@ def coord_check_plot(widths: Sequence[int], checks: Mapping[str, np.ndarray],
     if not checks:
         raise ValueError("checks must hold at least one parametrization")
     n_steps = next(iter(checks.values())).shape[2]
-    fig = _figure((FIG_W * 1.25, 2.9 * len(checks)))
+    fig = _figure((FIG_W, 2.7 * len(checks)))
     axes = fig.subplots(len(checks), n_steps, sharex=True, squeeze=False)
     for r, (name, a) in enumerate(checks.items()):
         a = np.asarray(a, dtype=float)
