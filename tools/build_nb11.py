@@ -259,7 +259,7 @@ code(r"""
 fig = transfer_plot(st["log2_lrs"], mean_loss)
 """)
 md(r"""
-## 5. In practice
+## 4. In practice
 
 * **microsoft/mup** (PyTorch): replace the last `nn.Linear` with `MuReadout` (it divides the
   output by the width multiplier, the $1/n$ of the readout), call
