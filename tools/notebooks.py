@@ -79,6 +79,7 @@ SERIES = (
     "08_orthogonal_isometry.ipynb",
     "09_order_chaos_phase_diagram.ipynb",
     "10_residual_normalization.ipynb",
+    "11_width_mup.ipynb",
 )
 
 INDEX_NAME = "00_index.ipynb"

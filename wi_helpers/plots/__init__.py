@@ -33,6 +33,7 @@ from . import training  # noqa: F401  (wi_helpers.plots.training: the training f
 from . import isometry  # noqa: F401  (wi_helpers.plots.isometry: notebook 08's figures)
 from . import phase  # noqa: F401  (wi_helpers.plots.phase: the phase-diagram figures, notebook 09)
 from . import residual  # noqa: F401  (wi_helpers.plots.residual: notebook 10's figures)
+from . import width  # noqa: F401  (wi_helpers.plots.width: notebook 11's figures)
 from .artists import HistogramArtists, VarianceArtists
 from .histograms import histogram_plot
 from .profiles import QUANTITIES, compare_profiles, curve_plot, saturation_plot, variance_profile
