@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.figure import FigureBase
 
 
-from .style import FIG_W, _caption, _check_title, _new_figure, _title
+from .style import FIG_W, _caption, _check_title, new_figure, _title
 from .artists import HistogramArtists
 
 
@@ -21,7 +21,7 @@ def histogram_plot(values: list[np.ndarray], *, xlabel: str, title: str | None =
     if labels is not None and len(labels) != len(values):
         raise ValueError(f"labels must hold one label per array ({len(values)}), got {len(labels)}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.4))
+    fig = new_figure(fig, (FIG_W, 4.4))
     artists = HistogramArtists(fig.add_subplot(), xlabel=xlabel,
                                 colorbar=labels is None and len(values) > 6)
     _caption(fig, artists.update(values, bins=bins, range=range, labels=labels))

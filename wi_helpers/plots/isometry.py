@@ -4,35 +4,19 @@
 is the same panel kept for in-place updates (the spectrum dashboard)."""
 from __future__ import annotations
 
-import sys
 from typing import Mapping, Sequence
 
-import matplotlib
 import numpy as np
-from matplotlib.figure import Figure, FigureBase
+from matplotlib.figure import FigureBase
 
-from .style import FIG_W, FONT, LINE, LINE_COLORS, MARKER, MARKERS, SMALL, TITLE, add_caption
+from .style import (FIG_W, FONT, LINE, LINE_COLORS, MARKER, MARKERS, SMALL, TITLE, add_caption,
+                    new_figure)
 
 # log10 lambda from 1e-16 to 1e3 in half decades, with lambda = 1 at a bin centre. Below
 # 1e-16 the singular values (1e-8 of the largest) are near the rounding of the SVD.
 LOG_MIN, LOG_MAX, BIN = -16.0, 3.0, 0.5
 DENSITY_FLOOR = 1e-3  # the log y axis starts here (one value in 2,000 per half decade)
 _BINS = np.arange(LOG_MIN - BIN / 2, LOG_MAX + BIN, BIN)
-
-
-def _figure(fig: FigureBase | None, size: tuple[float, float]) -> FigureBase:
-    """`fig` cleared, or a new figure (pyplot's under a notebook backend, else a bare Figure)."""
-    if fig is not None:
-        if not isinstance(fig, FigureBase):
-            raise TypeError(f"fig must be a matplotlib Figure or None, got {type(fig).__name__}")
-        fig.clear()
-        return fig
-    if "matplotlib.pyplot" in sys.modules:
-        backend = str(matplotlib.get_backend()).lower()
-        if any(k in backend for k in ("inline", "ipympl", "widget", "nbagg")):
-            import matplotlib.pyplot as plt
-            return plt.figure(figsize=size, layout="constrained")
-    return Figure(figsize=size, layout="constrained")
 
 
 def _axes_style(ax, xlabel: str, ylabel: str) -> None:
@@ -106,7 +90,7 @@ def spectrum_hist(panels: Mapping[str, Mapping[str, np.ndarray]], *, title: str 
     if not panels:
         raise ValueError("panels must map a panel title to {label: lambda values}")
     n = len(panels)
-    fig = _figure(fig, (FIG_W, 3.6 if n <= 2 else 3.4 * ((n + 1) // 2)))
+    fig = new_figure(fig, (FIG_W, 3.6 if n <= 2 else 3.4 * ((n + 1) // 2)))
     cols = min(n, 2)
     rows = (n + cols - 1) // cols
     for k, (name, lams) in enumerate(panels.items()):
@@ -135,7 +119,7 @@ def depth_plot(depths: Sequence[int], measured: Mapping[str, np.ndarray], *,
 
     `measured[label]` has shape (n_depths, n_draws); nan marks a run that never arrived
     (drawn as an upward triangle at `budget`, the top of the budget)."""
-    fig = _figure(fig, (FIG_W, 4.2))
+    fig = new_figure(fig, (FIG_W, 4.2))
     ax = fig.add_subplot()
     d = np.asarray(depths, dtype=float)
     for i, (label, vals) in enumerate(measured.items()):
@@ -189,7 +173,7 @@ def curves_plot(x: np.ndarray, curves: Mapping[str, np.ndarray], *, xlabel: str,
                 logy: bool = True, title: str | None = None, caption: str | None = None,
                 fig: FigureBase | None = None) -> FigureBase:
     """Learning curves: per label the median over seeds (rows of curves[label]) and the min-max band."""
-    fig = _figure(fig, (FIG_W, 4.0))
+    fig = new_figure(fig, (FIG_W, 4.0))
     ax = fig.add_subplot()
     for i, (label, c) in enumerate(curves.items()):
         c = np.asarray(c, dtype=float)

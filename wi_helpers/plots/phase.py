@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.colors import LogNorm, TwoSlopeNorm
 from matplotlib.figure import FigureBase
 
-from .style import FIG_W, LINE, MARKER, SMALL, TITLE, _caption, _color, _marker, _new_figure, \
+from .style import FIG_W, LINE, MARKER, SMALL, TITLE, _caption, _color, _marker, new_figure, \
     _style_axes
 
 CRIT_STYLE = dict(color="black", linewidth=LINE, linestyle="--")
@@ -27,7 +27,7 @@ def correlation_map_plot(c: np.ndarray, maps: Mapping[str, np.ndarray],
                          theory: Mapping[str, np.ndarray], *, caption: str | None = None,
                          fig: FigureBase | None = None) -> FigureBase:
     """Left: the maps c -> f(c) with the diagonal and c*; right: c_l simulated (per draw) and in theory."""
-    fig = _new_figure(fig, (FIG_W, 3.9))
+    fig = new_figure(fig, (FIG_W, 3.9))
     ax1, ax2 = fig.subplots(1, 2)
     c = np.asarray(c, dtype=np.float64)
     ax1.plot([0, 1], [0, 1], color="#888888", linewidth=1.2, label="$c_{l+1} = c_l$")
@@ -68,7 +68,7 @@ def phase_maps_plot(sigma_w2: np.ndarray, sigma_b2: np.ndarray, chi_1: np.ndarra
     shape = (sb.size, sw.size)
     chi_1, q_star, c_star = (_check_2d(n, a, shape) for n, a in
                              (("chi_1", chi_1), ("q_star", q_star), ("c_star", c_star)))
-    fig = _new_figure(fig, (FIG_W, 3.5))
+    fig = new_figure(fig, (FIG_W, 3.5))
     axes = fig.subplots(1, 3, sharey=True)
     lo, hi = max(np.nanmin(chi_1), 1e-3), max(np.nanmax(chi_1), 1.001)
     panels = [(r"$\chi_1$ (white: 1)", chi_1, "RdBu_r",
@@ -99,7 +99,7 @@ def depth_scales_plot(sigma_w2: np.ndarray, xi_q: np.ndarray, xi_c: np.ndarray, 
                       = {}, caption: str | None = None,
                       fig: FigureBase | None = None) -> FigureBase:
     """xi_q and xi_c against sigma_w^2 (log scale), the critical sigma_w^2, measured points."""
-    fig = _new_figure(fig, (FIG_W, 3.6))
+    fig = new_figure(fig, (FIG_W, 3.6))
     ax = fig.subplots()
     sw = np.asarray(sigma_w2, dtype=np.float64)
     ax.plot(sw, xi_c, color=_color(0), linewidth=LINE, label=r"$\xi_c$ (mean field)")
@@ -125,7 +125,7 @@ def trainability_plot(sigma_w2: Sequence[float], depths: Sequence[int], accuracy
     sw = np.asarray(sigma_w2, dtype=np.float64)
     dp = np.asarray(depths, dtype=np.float64)
     acc = _check_2d("accuracy", accuracy, (dp.size, sw.size))
-    fig = _new_figure(fig, (FIG_W, 4.0))
+    fig = new_figure(fig, (FIG_W, 4.0))
     ax = fig.subplots()
     xs, ys = np.arange(sw.size), np.arange(dp.size)
     masked = np.ma.masked_invalid(acc)
@@ -169,7 +169,7 @@ def init_points_plot(sigma_w2: np.ndarray, sigma_b2: np.ndarray, chi_1: np.ndarr
     """The chi_1 map (log colour scale around 1) with the critical line and one marker per init."""
     sw, sb = np.asarray(sigma_w2, dtype=np.float64), np.asarray(sigma_b2, dtype=np.float64)
     chi = _check_2d("chi_1", chi_1, (sb.size, sw.size))
-    fig = _new_figure(fig, (FIG_W, 4.2))
+    fig = new_figure(fig, (FIG_W, 4.2))
     ax = fig.subplots()
     lo, hi = max(np.nanmin(chi), 1e-2), max(np.nanmax(chi), 1.01)
     r = max(1.0 / lo, hi)

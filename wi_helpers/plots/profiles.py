@@ -12,7 +12,7 @@ from ..stats import LayerStats
 from ..theory import Prediction
 
 from .style import (FIG_W, HEALTHY_BAND, LINE, MARKER, SYMBOLS, _as_float, _caption, _check_title,
-                    _color, _marker, _new_figure, _title, saturation_rule)
+                    _color, _marker, new_figure, _title, saturation_rule)
 from .artists import (VarianceArtists, _Panel, _backward_regions, _check_prediction, _check_stats,
                       _edge_notes, _forward_regions)
 
@@ -23,7 +23,7 @@ def variance_profile(stats: LayerStats, prediction: Prediction | None = None, *,
     _check_stats(stats)
     _check_prediction(prediction, stats)
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.8))
+    fig = new_figure(fig, (FIG_W, 4.8))
     artists = VarianceArtists(fig)
     artists.update(stats, prediction)
     _title(fig, title)
@@ -73,7 +73,7 @@ def compare_profiles(profiles: Mapping[str, tuple[LayerStats, Prediction | None]
         _check_stats(pair[0], f"profiles[{name!r}][0]")
         _check_prediction(pair[1], pair[0], f"profiles[{name!r}][1]")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.6))
+    fig = new_figure(fig, (FIG_W, 4.6))
     log = quantity != "saturation"
     if not isinstance(band, (bool, np.bool_)):
         raise TypeError(f"band must be True or False, got {band!r}")
@@ -123,7 +123,7 @@ def saturation_plot(stats_by_name: Mapping[str, LayerStats], *, title: str | Non
     for name, stats in stats_by_name.items():
         _check_stats(stats, f"stats_by_name[{name!r}]")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.4))
+    fig = new_figure(fig, (FIG_W, 4.4))
     panel = _Panel(fig.add_subplot(), log=False, band=None, ylabel=SYMBOLS["saturation"],
                    ylim=(-0.03, 1.08))
     names = list(stats_by_name)
@@ -159,7 +159,7 @@ def curve_plot(x, ys: Mapping[str, np.ndarray], *, theory: Mapping[str, np.ndarr
         if _as_float(y, f"ys[{name!r}]").shape != x.shape:
             raise ValueError(f"{name!r} has {np.size(y)} values but x has {x.size}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.6))
+    fig = new_figure(fig, (FIG_W, 4.6))
     integer_x = bool(np.all(np.isfinite(x)) and np.allclose(x, np.round(x)))
     panel = _Panel(fig.add_subplot(), log=logy, band=None, xlabel=xlabel, ylabel=ylabel,
                    integer_x=integer_x)

@@ -1,31 +1,14 @@
 """Figures of notebook 10 (residual networks, normalization): arrays in, a Figure out."""
 from __future__ import annotations
 
-import sys
 from typing import Mapping
 
-import matplotlib
 import numpy as np
-from matplotlib.figure import Figure, FigureBase
+from matplotlib.figure import FigureBase
 
-from .style import FIG_W, FONT, LINE, LINE_COLORS, MARKERS, SMALL, TITLE
+from .style import FIG_W, FONT, LINE, LINE_COLORS, MARKERS, SMALL, TITLE, new_figure
 
 __all__ = ["variance_depth_plot", "profiles_plot"]
-
-
-def _new_figure(fig: FigureBase | None, size: tuple[float, float]) -> FigureBase:
-    """`fig` cleared, or a new figure (pyplot's under a notebook backend, else a bare Figure)."""
-    if fig is not None:
-        if not isinstance(fig, FigureBase):
-            raise TypeError(f"fig must be a matplotlib Figure or None, got {type(fig).__name__}")
-        fig.clear()
-        return fig
-    if "matplotlib.pyplot" in sys.modules:
-        backend = str(matplotlib.get_backend()).lower()
-        if any(k in backend for k in ("inline", "ipympl", "widget", "nbagg")):
-            import matplotlib.pyplot as plt
-            return plt.figure(figsize=size, layout="constrained")
-    return Figure(figsize=size, layout="constrained")
 
 
 def variance_depth_plot(runs: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
@@ -40,7 +23,7 @@ def profiles_plot(runs: Mapping[str, tuple[np.ndarray, np.ndarray | None]], *, y
                   log: bool = True, fig: FigureBase | None = None) -> FigureBase:
     """name -> (draws (k, n) or (n,), theory (n,) or None) against x (default 0..n-1), on a
     log y axis unless log=False."""
-    fig = _new_figure(fig, (FIG_W, 4.2))
+    fig = new_figure(fig, (FIG_W, 4.2))
     ax = fig.add_subplot()
     for i, (name, (draws, theory)) in enumerate(runs.items()):
         c = LINE_COLORS[i % len(LINE_COLORS)]

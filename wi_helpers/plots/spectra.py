@@ -9,7 +9,7 @@ from matplotlib.ticker import MaxNLocator
 
 
 from .style import (ALARM, FIG_W, LINE, MARKER, OKABE_ITO, SMALL, SYMBOLS, _caption, _check_title,
-                    _new_figure, _style_axes, _title)
+                    new_figure, _style_axes, _title)
 
 
 # ------------------------------------------------------------ Jacobian spectrum
@@ -22,7 +22,7 @@ def jacobian_spectrum_plot(svs: list[np.ndarray], *, title: str | None = None,
         raise ValueError("svs must be a non-empty list of arrays, one per layer "
                          "(from jacobian_singular_values)")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.4))
+    fig = new_figure(fig, (FIG_W, 4.4))
     ax = fig.add_subplot()
     _style_axes(ax, SYMBOLS["layer"], r"singular values of $\partial h_l/\partial h_{l-1}$")
     layers = np.arange(1, len(svs) + 1)

@@ -115,7 +115,7 @@ def _pyplot_backend() -> str | None:
     return backend.lower() if isinstance(backend, str) else None
 
 
-def _new_figure(fig: FigureBase | None, figsize: tuple[float, float]) -> FigureBase:
+def new_figure(fig: FigureBase | None, figsize: tuple[float, float]) -> FigureBase:
     """The figure to draw into: `fig` cleared, or a new one (see the module docstring)."""
     if fig is not None:
         if not isinstance(fig, FigureBase):

@@ -11,7 +11,7 @@ from matplotlib.figure import FigureBase
 from matplotlib.ticker import MaxNLocator
 
 from .style import (FIG_W, FONT, LINE, MARKER, SMALL, _caption, _check_title, _color,
-                    _new_figure, _style_axes, _title)
+                    new_figure, _style_axes, _title)
 
 PANEL_H = 3.8  # inches: the multi-panel training figures share FIG_W between their panels
 
@@ -24,7 +24,7 @@ def shapeset_grid(X: np.ndarray, y: np.ndarray, class_names: Sequence[str], *, n
     side = int(round(np.sqrt(X.shape[1]))) if X.ndim == 2 else 0
     if X.ndim != 2 or side * side != X.shape[1] or n < 1:
         raise ValueError(f"X must have shape (n, side*side) with n >= 1, got {X.shape}")
-    fig = _new_figure(fig, (FIG_W, FIG_W / n_cols * 1.1 * n_rows))
+    fig = new_figure(fig, (FIG_W, FIG_W / n_cols * 1.1 * n_rows))
     for i in range(n_cols * n_rows):
         ax = fig.add_subplot(n_rows, n_cols, i + 1)
         ax.set_axis_off()
@@ -63,7 +63,7 @@ def training_activation_plot(runs: Mapping[str, Mapping[str, np.ndarray]], *, yl
     if band not in ("std", "percentiles"):
         raise ValueError(f"band must be 'std' or 'percentiles', got {band!r}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, PANEL_H + 0.6))
+    fig = new_figure(fig, (FIG_W, PANEL_H + 0.6))
     axes = _layer_axes(fig, len(runs))
     for ax, (name, run) in zip(axes, runs.items()):
         update = np.asarray(run["update"], dtype=np.float64)
@@ -115,7 +115,7 @@ def counts_histogram_plot(edges: np.ndarray, counts: Mapping[str, np.ndarray], *
             raise ValueError(f"counts[{name!r}] must have shape (layers, {edges.size - 1}), "
                              f"got {np.shape(c)}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, PANEL_H))
+    fig = new_figure(fig, (FIG_W, PANEL_H))
     axes = _layer_axes(fig, len(counts))
     centres, width = 0.5 * (edges[1:] + edges[:-1]), edges[1] - edges[0]
     for ax, (name, c) in zip(axes, counts.items()):
@@ -147,7 +147,7 @@ def learning_curves_plot(curves: Mapping[str, tuple[np.ndarray, np.ndarray]], *,
     if not isinstance(curves, Mapping) or not curves:
         raise ValueError("curves must be a non-empty dict {label: (updates, test error %)}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.8))
+    fig = new_figure(fig, (FIG_W, 4.8))
     ax = fig.add_subplot()
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
     # One colour per activation, dashed for its normalized-init twin ("Tanh" / "Tanh N").
@@ -182,7 +182,7 @@ def grad_W_var_plot(runs: Mapping[str, tuple[np.ndarray, np.ndarray]], *, title:
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError("runs must be a non-empty dict {title: (updates, (R, L) variances)}")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, PANEL_H))
+    fig = new_figure(fig, (FIG_W, PANEL_H))
     axes = _layer_axes(fig, len(runs))
     for ax, (name, (x, var)) in zip(axes, runs.items()):
         var = np.asarray(var, dtype=np.float64)
@@ -209,7 +209,7 @@ def depth_experiment_plot(runs: Mapping[str, Sequence], *, chance: float | None 
         raise ValueError("runs must be a non-empty dict {label: [History, ...]} with at least one "
                          "History per label")
     _check_title(title)
-    fig = _new_figure(fig, (FIG_W, 4.4))
+    fig = new_figure(fig, (FIG_W, 4.4))
     ax, ax2 = fig.subplots(1, 2)
     _style_axes(ax, "SGD updates", "test error (%)", integer_x=False)
     _style_axes(ax2, "hidden layer $l$", r"Var$[\partial C_i/\partial z_l]$ at update 0")
